@@ -1,0 +1,85 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Orleans.Mail.Errors;
+using Orleans.Mail.Gateway.Validation;
+
+namespace Orleans.Mail.Gateway.Errors;
+
+/// <summary>
+/// Turns the engine's exceptions into precise gRPC statuses (NOT_FOUND, FAILED_PRECONDITION,
+/// INVALID_ARGUMENT with <c>google.rpc.BadRequest</c>), so a caller never sees INTERNAL for its own mistake.
+/// </summary>
+public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
+{
+    /// <inheritdoc />
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception ex) when (Map(ex, context) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(requestStream, context);
+        }
+        catch (Exception ex) when (Map(ex, context) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (Exception ex) when (Map(ex, context) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    private RpcException? Map(Exception exception, ServerCallContext context) => exception switch
+    {
+        RpcException => null,
+        MailNotFoundException e => new RpcException(new Status(StatusCode.NotFound, e.Message)),
+        MailPreconditionException e => new RpcException(new Status(StatusCode.FailedPrecondition, e.Message)),
+        MailValidationException e => BadRequests.Single(e.Field, e.Reason),
+        OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
+            new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled.")),
+        SiloUnavailableException or OrleansMessageRejectionException or TimeoutException => Unavailable(exception, context),
+        _ => Internal(exception, context),
+    };
+
+    private RpcException Unavailable(Exception exception, ServerCallContext context)
+    {
+        LogUnavailable(logger, exception, context.Method);
+        return new RpcException(new Status(StatusCode.Unavailable, "The cluster is unavailable; retry shortly."));
+    }
+
+    private RpcException Internal(Exception exception, ServerCallContext context)
+    {
+        LogUnexpected(logger, exception, context.Method);
+        return new RpcException(new Status(StatusCode.Internal, "Internal error; see the gateway log."));
+    }
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Cluster unavailable during {Method}")]
+    private static partial void LogUnavailable(ILogger logger, Exception exception, string method);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "Unexpected error in {Method}")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string method);
+}

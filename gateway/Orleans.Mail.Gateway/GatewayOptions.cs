@@ -1,0 +1,52 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Orleans.Mail.Gateway;
+
+/// <summary>The gateway's listeners, callers and limits. Bound from the <c>Gateway</c> section.</summary>
+public sealed class GatewayOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string Section = "Gateway";
+
+    /// <summary>The address both listeners bind to. Default 127.0.0.1 (loopback only).</summary>
+    [Required]
+    public string ListenIp { get; set; } = "127.0.0.1";
+
+    /// <summary>The gRPC port (HTTP/2). Default 5080.</summary>
+    [Range(1, 65535)]
+    public int GrpcPort { get; set; } = 5080;
+
+    /// <summary>The admin port (HTTP/1.1 and HTTP/2) serving the Orleans dashboard under <c>/dashboard</c>. Default 5081.</summary>
+    [Range(1, 65535)]
+    public int AdminPort { get; set; } = 5081;
+
+    /// <summary>A PFX certificate for TLS on the gRPC port; empty for plain HTTP/2 (loopback only). Default empty.</summary>
+    public string? TlsCertificatePath { get; set; }
+
+    /// <summary>The PFX password, if any.</summary>
+    public string? TlsCertificatePassword { get; set; }
+
+    /// <summary>API keys mapped to tenant ids: <c>"Gateway:ApiKeys:&lt;key&gt;": "&lt;tenant&gt;"</c>. At least one.</summary>
+    [MinLength(1)]
+    public Dictionary<string, string> ApiKeys { get; set; } = [];
+
+    /// <summary>User name for the admin port (HTTP Basic). Required.</summary>
+    [Required]
+    public string AdminUser { get; set; } = string.Empty;
+
+    /// <summary>Password for the admin port (HTTP Basic). Required, at least 8 characters.</summary>
+    [Required, MinLength(8)]
+    public string AdminPassword { get; set; } = string.Empty;
+
+    /// <summary>Largest accepted message or campaign content (subject, bodies and headers, UTF-8), in bytes. Default 10,485,760 (10 MiB).</summary>
+    [Range(1024, 100 * 1024 * 1024)]
+    public int MaxMessageBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>The cluster to join (must match the silos'). Default <c>orleans-mail</c>.</summary>
+    [Required]
+    public string ClusterId { get; set; } = "orleans-mail";
+
+    /// <summary>The service id (must match the silos'). Default <c>orleans-mail</c>.</summary>
+    [Required]
+    public string ServiceId { get; set; } = "orleans-mail";
+}

@@ -1,0 +1,207 @@
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using Orleans.Mail.Api.V1;
+using Orleans.Mail.Campaigns;
+using Orleans.Mail.Gateway.Auth;
+using Orleans.Mail.Gateway.Validation;
+using Campaign = Orleans.Mail.Api.V1.Campaign;
+
+namespace Orleans.Mail.Gateway.Services;
+
+/// <summary>The <c>CampaignService</c> adapter: validates, then forwards to the campaign grain.</summary>
+public sealed class CampaignApi(IGrainFactory grains, IOptionsMonitor<GatewayOptions> options, TimeProvider time) : CampaignService.CampaignServiceBase
+{
+    /// <summary>Most recipients one AddRecipients message may carry.</summary>
+    public const int MaxBatchRows = 5000;
+    private const int MaxRejectedRowsReturned = 1000;
+    private const int MaxPageSize = 1000;
+
+    /// <inheritdoc />
+    public override async Task<Campaign> CreateCampaign(CreateCampaignRequest request, ServerCallContext context)
+    {
+        var errors = new FieldErrors();
+        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 200)
+        {
+            errors.Add("name", "must be 1 to 200 characters");
+        }
+
+        MailRules.Mailbox(errors, "from", request.From, required: true);
+        MailRules.Mailbox(errors, "envelope_sender", request.EnvelopeSender, required: false);
+        if (string.IsNullOrWhiteSpace(request.Subject))
+        {
+            errors.Add("subject", "is required");
+        }
+
+        MailRules.HeaderValue(errors, "subject", request.Subject);
+        if (string.IsNullOrWhiteSpace(request.TextBody) && string.IsNullOrWhiteSpace(request.HtmlBody))
+        {
+            errors.Add("text_body", "a text or HTML body is required");
+        }
+
+        MailRules.Headers(errors, request.Headers);
+        MailRules.Size(errors, options.CurrentValue.MaxMessageBytes,
+            ("subject", request.Subject), ("text_body", request.TextBody), ("html_body", request.HtmlBody));
+        errors.ThrowIfAny();
+
+        var from = MailboxAddress.Parse(request.From);
+        var envelopeSender = string.IsNullOrWhiteSpace(request.EnvelopeSender) ? from.Address : MailboxAddress.Parse(request.EnvelopeSender).Address;
+        var definition = new CampaignDefinition(
+            request.Name, request.From, envelopeSender, request.Subject, request.TextBody, request.HtmlBody, ProtoMapping.FromApi(request.Headers));
+        var id = MailIds.Campaign(MailIds.NewUuid(time));
+        var snapshot = await grains.GetGrain<ICampaignGrain>(id).Create(context.Tenant(), definition);
+        return snapshot.ToApi();
+    }
+
+    /// <inheritdoc />
+    public override async Task<AddRecipientsResponse> AddRecipients(IAsyncStreamReader<AddRecipientsRequest> requestStream, ServerCallContext context)
+    {
+        var tenant = context.Tenant();
+        var response = new AddRecipientsResponse();
+        string? campaignId = null;
+        await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
+        {
+            campaignId ??= request.CampaignId;
+            if (!MailIds.TryParse(request.CampaignId, MailIds.CampaignPrefix, out _))
+            {
+                throw BadRequests.Single("campaign_id", "is not a campaign id (cmp_ and 32 hex digits)");
+            }
+
+            if (!string.Equals(campaignId, request.CampaignId, StringComparison.Ordinal))
+            {
+                throw BadRequests.Single("campaign_id", "every message of one stream must name the same campaign");
+            }
+
+            if (request.Recipients.Count is 0 or > MaxBatchRows)
+            {
+                throw BadRequests.Single("recipients", $"a batch holds 1 to {MaxBatchRows} recipients");
+            }
+
+            var accepted = new List<RecipientRow>(request.Recipients.Count);
+            var acceptedIndexes = new List<int>(request.Recipients.Count);
+            for (var i = 0; i < request.Recipients.Count; i++)
+            {
+                var recipient = request.Recipients[i];
+                if (RowProblem(recipient) is { } reason)
+                {
+                    Reject(response, request.BatchNumber, i, recipient.Address, reason);
+                    continue;
+                }
+
+                accepted.Add(new RecipientRow(recipient.Address.Trim(), new Dictionary<string, string>(recipient.Variables)));
+                acceptedIndexes.Add(i);
+            }
+
+            if (accepted.Count == 0)
+            {
+                continue;
+            }
+
+            var result = await grains.GetGrain<ICampaignGrain>(request.CampaignId).AddRecipients(tenant, request.BatchNumber, accepted);
+            response.Accepted += result.Accepted;
+            if (result.Replayed)
+            {
+                response.ReplayedBatches++;
+            }
+
+            foreach (var index in result.DuplicateIndexes)
+            {
+                var original = acceptedIndexes[index];
+                Reject(response, request.BatchNumber, original, request.Recipients[original].Address, "duplicate");
+            }
+        }
+
+        return response;
+    }
+
+    private static string? RowProblem(Recipient recipient)
+    {
+        if (MailRules.AddressProblem(recipient.Address) is not null)
+        {
+            return "invalid-address";
+        }
+
+        foreach (var (name, value) in recipient.Variables)
+        {
+            if (name.Length == 0 || MailRules.HasLineBreak(name) || MailRules.HasLineBreak(value))
+            {
+                return "invalid-variable";
+            }
+        }
+
+        return null;
+    }
+
+    private static void Reject(AddRecipientsResponse response, long batch, int index, string address, string reason)
+    {
+        response.Rejected++;
+        if (response.RejectedRows.Count < MaxRejectedRowsReturned)
+        {
+            response.RejectedRows.Add(new RejectedRecipient { BatchNumber = batch, Index = index, Address = address, Reason = reason });
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task<Campaign> StartCampaign(StartCampaignRequest request, ServerCallContext context) =>
+        (await Grain(request.CampaignId).Start(context.Tenant())).ToApi();
+
+    /// <inheritdoc />
+    public override async Task<Campaign> GetCampaign(GetCampaignRequest request, ServerCallContext context) =>
+        (await Grain(request.CampaignId).GetSnapshot(context.Tenant())).ToApi();
+
+    /// <inheritdoc />
+    public override async Task WatchCampaign(GetCampaignRequest request, IServerStreamWriter<Campaign> responseStream, ServerCallContext context)
+    {
+        var grain = Grain(request.CampaignId);
+        var tenant = context.Tenant();
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        do
+        {
+            var snapshot = await grain.GetSnapshot(tenant);
+            await responseStream.WriteAsync(snapshot.ToApi(), context.CancellationToken);
+            if (snapshot.State == Orleans.Mail.Campaigns.CampaignState.Completed)
+            {
+                return;
+            }
+        }
+        while (await timer.WaitForNextTickAsync(context.CancellationToken));
+    }
+
+    /// <inheritdoc />
+    public override async Task<ListMessagesResponse> ListMessages(ListMessagesRequest request, ServerCallContext context)
+    {
+        var pageSize = request.PageSize == 0 ? 100 : request.PageSize;
+        if (pageSize is < 1 or > MaxPageSize)
+        {
+            throw BadRequests.Single("page_size", $"must be 1 to {MaxPageSize}");
+        }
+
+        Guid? after = null;
+        if (request.PageToken.Length > 0)
+        {
+            if (!MailIds.TryParse(request.PageToken, MailIds.MessagePrefix, out var token))
+            {
+                throw BadRequests.Single("page_token", "is not a token from a previous response");
+            }
+
+            after = token;
+        }
+
+        var page = await Grain(request.CampaignId).ListMessages(context.Tenant(), ProtoMapping.FromApi(request.State), after, pageSize);
+        var response = new ListMessagesResponse { NextPageToken = page.NextAfter is { } next ? MailIds.Message(next) : string.Empty };
+        response.Messages.AddRange(page.Messages.Select(m => new MessageSummary
+        {
+            Id = MailIds.Message(m.Id),
+            Recipient = m.Recipient,
+            State = m.State.ToApi(),
+            Attempts = m.Attempts,
+            LastReply = m.LastReply ?? string.Empty,
+        }));
+        return response;
+    }
+
+    private ICampaignGrain Grain(string campaignId) =>
+        MailIds.TryParse(campaignId, MailIds.CampaignPrefix, out _)
+            ? grains.GetGrain<ICampaignGrain>(campaignId)
+            : throw BadRequests.Single("campaign_id", "is not a campaign id (cmp_ and 32 hex digits)");
+}

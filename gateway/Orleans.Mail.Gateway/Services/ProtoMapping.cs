@@ -1,0 +1,42 @@
+using Google.Protobuf.WellKnownTypes;
+using Orleans.Mail.Campaigns;
+using ApiCampaign = Orleans.Mail.Api.V1.Campaign;
+using ApiCampaignState = Orleans.Mail.Api.V1.CampaignState;
+using ApiMessageState = Orleans.Mail.Api.V1.MessageState;
+
+namespace Orleans.Mail.Gateway.Services;
+
+/// <summary>Maps the engine's records to the API's messages.</summary>
+public static class ProtoMapping
+{
+    /// <summary>A campaign snapshot as the API's <c>Campaign</c>.</summary>
+    public static ApiCampaign ToApi(this CampaignSnapshot snapshot) => new()
+    {
+        Id = snapshot.Id,
+        Name = snapshot.Name,
+        State = (ApiCampaignState)(int)snapshot.State,
+        Total = snapshot.Total,
+        Queued = snapshot.Count(MessageState.Queued) + snapshot.Count(MessageState.Draft),
+        InFlight = snapshot.Count(MessageState.InFlight),
+        Delivered = snapshot.Count(MessageState.Delivered),
+        Deferred = snapshot.Count(MessageState.Deferred),
+        Bounced = snapshot.Count(MessageState.Bounced),
+        Expired = snapshot.Count(MessageState.Expired),
+        Suppressed = snapshot.Count(MessageState.Suppressed),
+        MessagesPerSecond = snapshot.MessagesPerSecond,
+        CreatedAt = Timestamp.FromDateTimeOffset(snapshot.CreatedAt),
+        StartedAt = snapshot.StartedAt is { } started ? Timestamp.FromDateTimeOffset(started) : null,
+        CompletedAt = snapshot.CompletedAt is { } completed ? Timestamp.FromDateTimeOffset(completed) : null,
+    };
+
+    /// <summary>An engine state as the API's enum (same numbers).</summary>
+    public static ApiMessageState ToApi(this MessageState state) => (ApiMessageState)(int)state;
+
+    /// <summary>An API state filter as the engine's; null for UNSPECIFIED.</summary>
+    public static MessageState? FromApi(ApiMessageState state) =>
+        state == ApiMessageState.Unspecified ? null : (MessageState)(short)state;
+
+    /// <summary>API headers as the engine's.</summary>
+    public static HeaderField[] FromApi(IEnumerable<Api.V1.Header> headers) =>
+        headers.Select(h => new HeaderField(h.Name, h.Value)).ToArray();
+}

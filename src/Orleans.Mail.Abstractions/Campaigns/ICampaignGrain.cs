@@ -1,0 +1,41 @@
+using Orleans.Mail.Messages;
+
+namespace Orleans.Mail.Campaigns;
+
+/// <summary>
+/// One campaign, keyed by its id (<c>cmp_…</c>): its definition, lifecycle and progress. Every call names
+/// the caller's tenant; a campaign that does not exist or belongs to another tenant raises
+/// <see cref="Errors.MailNotFoundException"/>.
+/// </summary>
+[Alias("orleans.mail.ICampaignGrain")]
+public interface ICampaignGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the campaign as a draft. Raises <see cref="Errors.MailPreconditionException"/> if it exists.</summary>
+    [Alias("Create")]
+    Task<CampaignSnapshot> Create(string tenantId, CampaignDefinition definition);
+
+    /// <summary>The definition, for rendering; no tenant check (called by delivery workers only).</summary>
+    [Alias("GetDefinition")]
+    Task<CampaignDefinition> GetDefinition();
+
+    /// <summary>
+    /// Commits one batch atomically. A batch number committed before is a no-op that returns the stored
+    /// counts with <see cref="RecipientBatchResult.Replayed"/> set. Raises
+    /// <see cref="Errors.MailPreconditionException"/> unless the campaign is a draft.
+    /// </summary>
+    [Alias("AddRecipients")]
+    Task<RecipientBatchResult> AddRecipients(string tenantId, long batchNumber, IReadOnlyList<RecipientRow> rows);
+
+    /// <summary>Freezes the list and queues every message. A no-op when already started.
+    /// Raises <see cref="Errors.MailPreconditionException"/> when the campaign has no recipients.</summary>
+    [Alias("Start")]
+    Task<CampaignSnapshot> Start(string tenantId);
+
+    /// <summary>State and counters now (at most about 1 s old).</summary>
+    [Alias("GetSnapshot")]
+    Task<CampaignSnapshot> GetSnapshot(string tenantId);
+
+    /// <summary>One page of the campaign's messages, oldest first, after <paramref name="afterId"/>.</summary>
+    [Alias("ListMessages")]
+    Task<MessagePage> ListMessages(string tenantId, MessageState? state, Guid? afterId, int pageSize);
+}

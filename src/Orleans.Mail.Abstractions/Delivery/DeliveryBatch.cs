@@ -1,0 +1,45 @@
+namespace Orleans.Mail.Delivery;
+
+/// <summary>A message leased from the spool for one delivery attempt to one envelope recipient.</summary>
+/// <param name="SpoolId">The spool row (one per envelope recipient).</param>
+/// <param name="MessageId">The message uuid (equal to <paramref name="SpoolId"/> for campaign messages); the Message-ID header is built from it, so a resend keeps it.</param>
+/// <param name="CampaignId">The campaign, or null for a transactional message.</param>
+/// <param name="Recipient">The envelope recipient.</param>
+/// <param name="VariablesJson">Campaign template variables as a JSON object, or null.</param>
+/// <param name="TransactionalJson">The transactional message content as JSON, or null.</param>
+/// <param name="Attempts">Attempts made before this one.</param>
+/// <param name="CreatedAt">When the message was accepted (UTC); its age decides expiry.</param>
+[GenerateSerializer, Immutable, Alias("orleans.mail.LeasedMessage")]
+public sealed record LeasedMessage(
+    [property: Id(0)] Guid SpoolId,
+    [property: Id(1)] Guid MessageId,
+    [property: Id(2)] Guid? CampaignId,
+    [property: Id(3)] string Recipient,
+    [property: Id(4)] string? VariablesJson,
+    [property: Id(5)] string? TransactionalJson,
+    [property: Id(6)] int Attempts,
+    [property: Id(7)] DateTimeOffset CreatedAt);
+
+/// <summary>Messages for one domain, to go over one SMTP connection.</summary>
+[GenerateSerializer, Immutable, Alias("orleans.mail.DeliveryBatch")]
+public sealed record DeliveryBatch(
+    [property: Id(0)] string Domain,
+    [property: Id(1)] IReadOnlyList<LeasedMessage> Messages);
+
+/// <summary>What happened to a batch, counted by outcome.</summary>
+[GenerateSerializer, Immutable, Alias("orleans.mail.DeliveryBatchResult")]
+public sealed record DeliveryBatchResult(
+    [property: Id(0)] int Delivered,
+    [property: Id(1)] int Deferred,
+    [property: Id(2)] int Bounced,
+    [property: Id(3)] int Expired);
+
+/// <summary>Delivers batches over SMTP and records each outcome in the spool. A stateless worker.</summary>
+[Alias("orleans.mail.IDeliveryWorkerGrain")]
+public interface IDeliveryWorkerGrain : IGrainWithIntegerKey
+{
+    /// <summary>Sends every message of the batch (one connection, reused), records the outcomes in one
+    /// batched write, and returns the counts.</summary>
+    [Alias("Deliver")]
+    Task<DeliveryBatchResult> Deliver(DeliveryBatch batch);
+}

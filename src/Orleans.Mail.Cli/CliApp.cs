@@ -1,0 +1,57 @@
+using Grpc.Core;
+using Spectre.Console;
+
+namespace Orleans.Mail.Cli;
+
+/// <summary>The <c>orleans-mail</c> command: campaign, send, message, samples.</summary>
+public static class CliApp
+{
+    private const string Usage = """
+        usage: orleans-mail <command> [options]
+
+          campaign  --recipients FILE.csv --from MAILBOX --subject TEMPLATE (--text TEMPLATE | --html TEMPLATE)
+                    [--name NAME] [--envelope-sender ADDR] [--batch-size 1000] [--no-watch]
+                    Creates a campaign, streams the CSV (header: email,var1,var2,…), starts it and shows
+                    progress until it completes; last line: "final: state=… total=… delivered=… …".
+          send      --from MAILBOX --to MAILBOX [--to …] [--cc …] --subject TEXT [--text TEXT] [--html HTML]
+          message   --id MSG_ID        delivery status and attempts of a message
+          samples   --out FILE.csv [--count 10000] [--seed 42]   writes a realistic recipient list
+
+        common: --gateway URL (default http://127.0.0.1:5080, env ORLEANS_MAIL_GATEWAY)
+                --api-key KEY (env ORLEANS_MAIL_API_KEY)
+        """;
+
+    /// <summary>Runs a command; returns the process exit code (0 success, 1 failure, 2 usage).</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        try
+        {
+            var options = new CliArguments(args.Skip(1));
+            return args[0] switch
+            {
+                "campaign" => await CampaignCommand.RunAsync(options),
+                "send" => await SendCommand.RunAsync(options),
+                "message" => await MessageCommand.RunAsync(options),
+                "samples" => SampleListCommand.Run(options),
+                _ => throw new ArgumentException($"Unknown command '{args[0]}'."),
+            };
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+        catch (RpcException ex)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {ex.StatusCode}: {ex.Status.Detail}");
+            return 1;
+        }
+    }
+}

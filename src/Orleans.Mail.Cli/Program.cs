@@ -1,0 +1,3 @@
+using Orleans.Mail.Cli;
+
+return await CliApp.RunAsync(args);

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Mail.Delivery.Composition;
+using Orleans.Mail.Delivery.Retries;
+using Orleans.Mail.Delivery.Routing;
+using Orleans.Mail.Delivery.Smtp;
+
+namespace Orleans.Mail.Delivery;
+
+/// <summary>Registers SMTP delivery: options (validated on start), routing, the session pool, composition and retries.</summary>
+public static class DeliveryServiceCollectionExtensions
+{
+    /// <summary>Adds the delivery services, binding <c>Smtp</c>, <c>Routing</c> and <c>Retry</c> from configuration.</summary>
+    public static IServiceCollection AddMailDelivery(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.Section)
+            .Validate(RoutesAreValid, "Routing: Smarthost and every Routes value must be host:port with a port in 1-65535.")
+            .ValidateOnStart();
+        services.AddOptions<RetryOptions>().BindConfiguration(RetryOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.IntervalsSeconds.All(i => i > 0), "Retry:IntervalsSeconds must all be positive.")
+            .ValidateOnStart();
+        services.TryAddSingleton<IMailRouter, StaticMailRouter>();
+        services.AddSingleton<SmtpConnector>();
+        services.AddSingleton<SmtpSessionPool>();
+        services.AddSingleton<SmtpBatchSender>();
+        services.AddSingleton<MessageComposer>();
+        services.AddSingleton<RetrySchedule>();
+        return services;
+    }
+
+    private static bool RoutesAreValid(RoutingOptions options)
+    {
+        try
+        {
+            if (!string.IsNullOrWhiteSpace(options.Smarthost))
+            {
+                SmtpEndpoint.Parse(options.Smarthost);
+            }
+
+            foreach (var route in options.Routes.Values)
+            {
+                SmtpEndpoint.Parse(route);
+            }
+
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}

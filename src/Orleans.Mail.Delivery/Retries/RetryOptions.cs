@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Orleans.Mail.Delivery.Retries;
+
+/// <summary>When to try a deferred message again and when to give up. Bound from the <c>Retry</c> section.</summary>
+public sealed class RetryOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string Section = "Retry";
+
+    /// <summary>
+    /// Waits after the 1st, 2nd, … temporary failure, in seconds; the last one repeats. Default
+    /// 300, 900, 1800, 3600, 7200, 14400 (5 min growing to 4 h, as bulk senders do).
+    /// </summary>
+    [MinLength(1)]
+    public int[] IntervalsSeconds { get; set; } = [300, 900, 1800, 3600, 7200, 14400];
+
+    /// <summary>A message still undelivered this long after it was accepted expires, in seconds. Default 259,200 (72 h).</summary>
+    [Range(1, 30 * 24 * 3600)]
+    public int MaxAgeSeconds { get; set; } = 72 * 3600;
+
+    /// <summary>Random spread added to each wait, in percent of it (0–50), so retries do not arrive in waves. Default 10.</summary>
+    [Range(0, 50)]
+    public int JitterPercent { get; set; } = 10;
+}

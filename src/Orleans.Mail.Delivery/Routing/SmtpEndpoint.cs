@@ -1,0 +1,50 @@
+namespace Orleans.Mail.Delivery.Routing;
+
+/// <summary>A host and TCP port to deliver to, e.g. an MX host on port 25 or a smarthost.</summary>
+/// <param name="Host">A host name or IP address literal.</param>
+/// <param name="Port">TCP port, 1–65535.</param>
+public sealed record SmtpEndpoint(string Host, int Port)
+{
+    /// <summary>Parses <c>host:port</c> (or <c>host</c> with <paramref name="defaultPort"/>); <c>[v6]:port</c> for IPv6 literals.</summary>
+    /// <exception cref="FormatException">Not a host with an optional port in 1–65535.</exception>
+    public static SmtpEndpoint Parse(string text, int defaultPort = 25)
+    {
+        var value = text.Trim();
+        string host;
+        var port = defaultPort;
+        var colon = value.LastIndexOf(':');
+        if (value.StartsWith('[') && value.Contains(']'))
+        {
+            var close = value.IndexOf(']');
+            host = value[1..close];
+            if (close + 1 < value.Length)
+            {
+                port = ParsePort(value[(close + 2)..], text);
+            }
+        }
+        else if (colon > 0 && value.IndexOf(':') == colon)
+        {
+            host = value[..colon];
+            port = ParsePort(value[(colon + 1)..], text);
+        }
+        else
+        {
+            host = value;
+        }
+
+        if (host.Length == 0)
+        {
+            throw new FormatException($"'{text}' has no host; expected host:port.");
+        }
+
+        return new SmtpEndpoint(host, port);
+    }
+
+    private static int ParsePort(string port, string text) =>
+        int.TryParse(port, out var value) && value is > 0 and < 65536
+            ? value
+            : throw new FormatException($"'{text}' has no valid port (1-65535).");
+
+    /// <inheritdoc />
+    public override string ToString() => Host.Contains(':') ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
+}

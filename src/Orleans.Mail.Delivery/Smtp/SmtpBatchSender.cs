@@ -1,0 +1,142 @@
+using System.Net.Sockets;
+using MailKit;
+using MailKit.Net.Smtp;
+using Microsoft.Extensions.Logging;
+using Orleans.Mail.Delivery.Routing;
+
+namespace Orleans.Mail.Delivery.Smtp;
+
+/// <summary>
+/// Sends a batch of messages for one domain over pooled SMTP sessions: one transaction per message, many
+/// per connection. Tries the domain's hosts in order when a connection cannot be made, reconnects a
+/// bounded number of times when a session breaks, and returns exactly one outcome per message.
+/// </summary>
+public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool pool, ILogger<SmtpBatchSender> logger)
+{
+    private const int MaxReconnects = 3;
+
+    /// <summary>Sends every message; never throws for SMTP or network failures (they become outcomes).</summary>
+    /// <param name="domain">The recipient domain (lower-case A-label).</param>
+    /// <param name="messages">The messages, sent in order.</param>
+    /// <param name="maxMessagesPerSession">Messages one connection may carry before it is closed.</param>
+    /// <param name="cancellationToken">Stops sending; unsent messages get a temporary outcome.</param>
+    public async Task<IReadOnlyList<SendOutcome>> SendAsync(
+        string domain, IReadOnlyList<OutgoingMessage> messages, int maxMessagesPerSession, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<SendOutcome>(messages.Count);
+        IReadOnlyList<SmtpEndpoint> endpoints;
+        try
+        {
+            endpoints = await router.ResolveAsync(domain, cancellationToken);
+        }
+        catch (NoRouteException ex)
+        {
+            return messages.Select(m => new SendOutcome(m.Id, "-", 0, ex.Message, SendResultKind.Temporary)).ToArray();
+        }
+
+        var cursor = new Cursor();
+        var reconnects = 0;
+        string lastHost = "-";
+        string lastError = "no connection attempted";
+        foreach (var endpoint in endpoints)
+        {
+            lastHost = endpoint.ToString();
+            while (cursor.Next < messages.Count && reconnects <= MaxReconnects && !cancellationToken.IsCancellationRequested)
+            {
+                SmtpSession session;
+                try
+                {
+                    session = await pool.RentAsync(endpoint, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    lastError = DescribeConnectFailure(ex);
+                    LogConnectFailed(logger, lastHost, lastError);
+                    break;
+                }
+
+                var healthy = await SendOverSessionAsync(session, messages, cursor, outcomes, maxMessagesPerSession, cancellationToken);
+                pool.Return(session, healthy, maxMessagesPerSession);
+                if (!healthy)
+                {
+                    reconnects++;
+                }
+            }
+
+            if (cursor.Next >= messages.Count)
+            {
+                break;
+            }
+        }
+
+        for (; cursor.Next < messages.Count; cursor.Next++)
+        {
+            outcomes.Add(new SendOutcome(messages[cursor.Next].Id, lastHost, 0, lastError, SendResultKind.Temporary));
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>The index of the next message to send, shared across the sessions of one batch.</summary>
+    private sealed class Cursor
+    {
+        public int Next;
+    }
+
+    private static async Task<bool> SendOverSessionAsync(
+        SmtpSession session, IReadOnlyList<OutgoingMessage> messages, Cursor cursor, List<SendOutcome> outcomes, int max, CancellationToken cancellationToken)
+    {
+        var host = session.Endpoint.ToString();
+        while (cursor.Next < messages.Count && session.MessagesSent < max)
+        {
+            var message = messages[cursor.Next];
+            cursor.Next++;
+            MimeKit.MimeMessage mime;
+            try
+            {
+                mime = message.Build();
+            }
+            catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or MimeKit.ParseException or ArgumentException)
+            {
+                outcomes.Add(new SendOutcome(message.Id, host, 0, $"message could not be built: {ex.Message}", SendResultKind.Permanent));
+                continue;
+            }
+
+            try
+            {
+                var reply = await session.Client.SendAsync(mime, message.Sender, [message.Recipient], cancellationToken);
+                session.MessagesSent++;
+                outcomes.Add(new SendOutcome(message.Id, host, 250, "250 " + reply, SendResultKind.Delivered));
+            }
+            catch (SmtpCommandException ex)
+            {
+                session.MessagesSent++;
+                var code = (int)ex.StatusCode;
+                var kind = code >= 500 ? SendResultKind.Permanent : SendResultKind.Temporary;
+                outcomes.Add(new SendOutcome(message.Id, host, code, $"{code} {ex.Message}", kind));
+                if (code == 421 || !session.Client.IsConnected)
+                {
+                    return false;
+                }
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or SmtpProtocolException or ServiceNotConnectedException or TimeoutException
+                                       || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                outcomes.Add(new SendOutcome(message.Id, host, 0, $"connection lost: {ex.Message}", SendResultKind.Temporary));
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string DescribeConnectFailure(Exception ex) => ex switch
+    {
+        SocketException socket => $"connection failed: {socket.SocketErrorCode}",
+        SmtpCommandException command => $"{(int)command.StatusCode} {command.Message}",
+        _ => $"connection failed: {ex.Message}",
+    };
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "SMTP connection to {Host} failed: {Reason}")]
+    private static partial void LogConnectFailed(ILogger logger, string host, string reason);
+}

@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+using MailKit.Net.Smtp;
+using Microsoft.Extensions.Options;
+using Orleans.Mail.Delivery.Routing;
+
+namespace Orleans.Mail.Delivery.Smtp;
+
+/// <summary>An open SMTP session and how much it has carried.</summary>
+public sealed class SmtpSession(SmtpClient client, SmtpEndpoint endpoint)
+{
+    /// <summary>The connected client.</summary>
+    public SmtpClient Client { get; } = client;
+
+    /// <summary>Where it is connected.</summary>
+    public SmtpEndpoint Endpoint { get; } = endpoint;
+
+    /// <summary>Messages sent over it so far.</summary>
+    public int MessagesSent { get; set; }
+
+    /// <summary>When it was last returned to the pool.</summary>
+    public DateTimeOffset IdleSince { get; set; }
+}
+
+/// <summary>
+/// Keeps SMTP sessions open between batches so that many messages share one connection (no new TCP and
+/// EHLO per batch). A session is closed with QUIT once it reached its message limit, went bad, or sat idle
+/// longer than <see cref="SmtpOptions.IdleConnectionMs"/>.
+/// </summary>
+public sealed class SmtpSessionPool : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<SmtpEndpoint, ConcurrentStack<SmtpSession>> _idle = new();
+    private readonly SmtpConnector _connector;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _idleLimit;
+    private readonly ITimer _sweeper;
+
+    /// <summary>Creates the pool; a timer closes idle sessions every second.</summary>
+    public SmtpSessionPool(SmtpConnector connector, IOptions<SmtpOptions> options, TimeProvider time)
+    {
+        _connector = connector;
+        _time = time;
+        _idleLimit = TimeSpan.FromMilliseconds(options.Value.IdleConnectionMs);
+        _sweeper = time.CreateTimer(_ => CloseIdle(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>An idle connected session to <paramref name="endpoint"/>, or a new one.</summary>
+    /// <exception cref="Exception">Whatever <see cref="SmtpConnector.ConnectAsync"/> raises.</exception>
+    public async Task<SmtpSession> RentAsync(SmtpEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        if (_idle.TryGetValue(endpoint, out var stack))
+        {
+            while (stack.TryPop(out var session))
+            {
+                if (session.Client.IsConnected && _time.GetUtcNow() - session.IdleSince < _idleLimit)
+                {
+                    return session;
+                }
+
+                _ = CloseAsync(session);
+            }
+        }
+
+        var client = await _connector.ConnectAsync(endpoint, cancellationToken);
+        return new SmtpSession(client, endpoint);
+    }
+
+    /// <summary>Gives a session back: kept when healthy and under <paramref name="maxMessages"/>, else closed.</summary>
+    public void Return(SmtpSession session, bool healthy, int maxMessages)
+    {
+        if (healthy && session.Client.IsConnected && session.MessagesSent < maxMessages)
+        {
+            session.IdleSince = _time.GetUtcNow();
+            _idle.GetOrAdd(session.Endpoint, _ => new ConcurrentStack<SmtpSession>()).Push(session);
+            return;
+        }
+
+        _ = CloseAsync(session);
+    }
+
+    private void CloseIdle()
+    {
+        var now = _time.GetUtcNow();
+        foreach (var stack in _idle.Values)
+        {
+            var keep = new List<SmtpSession>();
+            while (stack.TryPop(out var session))
+            {
+                if (now - session.IdleSince >= _idleLimit || !session.Client.IsConnected)
+                {
+                    _ = CloseAsync(session);
+                }
+                else
+                {
+                    keep.Add(session);
+                }
+            }
+
+            // Push back oldest first so the most recently used session is rented next.
+            for (var i = keep.Count - 1; i >= 0; i--)
+            {
+                stack.Push(keep[i]);
+            }
+        }
+    }
+
+    private static async Task CloseAsync(SmtpSession session)
+    {
+        try
+        {
+            if (session.Client.IsConnected)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await session.Client.DisconnectAsync(quit: true, timeout.Token);
+            }
+        }
+        catch (Exception)
+        {
+            // The peer may already be gone; closing is best effort.
+        }
+        finally
+        {
+            session.Client.Dispose();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _sweeper.DisposeAsync();
+        foreach (var stack in _idle.Values)
+        {
+            while (stack.TryPop(out var session))
+            {
+                await CloseAsync(session);
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Orleans.Mail.Delivery;
+
+/// <summary>How this engine presents itself and talks SMTP. Bound from the <c>Smtp</c> configuration section.</summary>
+public sealed class SmtpOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string Section = "Smtp";
+
+    /// <summary>The name sent in EHLO (RFC 5321 §4.1.1.1); should be this host's public DNS name. Default <c>localhost.localdomain</c>.</summary>
+    [Required, RegularExpression(@"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$")]
+    public string EhloName { get; set; } = "localhost.localdomain";
+
+    /// <summary>The right-hand side of every Message-ID header (<c>&lt;uuid@domain&gt;</c>, RFC 5322 §3.6.4). Default <c>orleans-mail.invalid</c>.</summary>
+    [Required, RegularExpression(@"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$")]
+    public string MessageIdDomain { get; set; } = "orleans-mail.invalid";
+
+    /// <summary>
+    /// Safety switch: when true, every connection to an address outside 127.0.0.0/8 (or ::1) is refused and
+    /// the message deferred. On in the demo and every test. Default false.
+    /// </summary>
+    public bool LoopbackOnly { get; set; }
+
+    /// <summary>Time to establish the TCP connection, in ms. Default 30,000.</summary>
+    [Range(100, 600_000)]
+    public int ConnectTimeoutMs { get; set; } = 30_000;
+
+    /// <summary>
+    /// Time to wait for any one reply, in ms. Default 600,000 (10 min), the RFC 5321 §4.5.3.2.6 minimum for
+    /// the reply to the final dot, which MailKit's single timeout also governs.
+    /// </summary>
+    [Range(100, 3_600_000)]
+    public int CommandTimeoutMs { get; set; } = 600_000;
+
+    /// <summary>An idle pooled connection is closed (QUIT) after this long, in ms. Default 10,000.</summary>
+    [Range(100, 600_000)]
+    public int IdleConnectionMs { get; set; } = 10_000;
+}

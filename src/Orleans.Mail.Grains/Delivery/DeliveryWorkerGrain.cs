@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Options;
+using MimeKit;
+using Orleans.Concurrency;
+using Orleans.Mail.Delivery;
+using Orleans.Mail.Delivery.Composition;
+using Orleans.Mail.Delivery.Retries;
+using Orleans.Mail.Delivery.Smtp;
+using Orleans.Mail.Storage;
+
+namespace Orleans.Mail.Grains.Delivery;
+
+/// <summary>
+/// Delivers one batch over SMTP and records every outcome in one batched spool write. Decides nothing
+/// about pace: the domain grain sized the batch. Up to 32 activations per silo run batches side by side.
+/// </summary>
+[StatelessWorker(32)]
+public sealed class DeliveryWorkerGrain(
+    SmtpBatchSender sender,
+    MessageComposer composer,
+    CampaignContentCache campaigns,
+    DeliveryQueue queue,
+    RetrySchedule retries,
+    IOptions<PacingOptions> pacing,
+    TimeProvider time) : Grain, IDeliveryWorkerGrain
+{
+    /// <inheritdoc />
+    public async Task<DeliveryBatchResult> Deliver(DeliveryBatch batch)
+    {
+        var outgoing = new List<OutgoingMessage>(batch.Messages.Count);
+        foreach (var message in batch.Messages)
+        {
+            outgoing.Add(await PrepareAsync(message));
+        }
+
+        var results = await sender.SendAsync(batch.Domain, outgoing, pacing.Value.MessagesPerConnection, CancellationToken.None);
+        var byId = batch.Messages.ToDictionary(m => m.SpoolId);
+        var outcomes = new List<AttemptOutcome>(results.Count);
+        int delivered = 0, deferred = 0, bounced = 0, expired = 0;
+        var now = time.GetUtcNow();
+        foreach (var result in results)
+        {
+            var message = byId[result.Id];
+            switch (result.Kind)
+            {
+                case SendResultKind.Delivered:
+                    delivered++;
+                    outcomes.Add(new AttemptOutcome(result.Id, MessageState.Delivered, null, result.Host, result.Code, result.Reply, "delivered", now));
+                    break;
+                case SendResultKind.Permanent:
+                    bounced++;
+                    outcomes.Add(new AttemptOutcome(result.Id, MessageState.Bounced, null, result.Host, result.Code, result.Reply, "bounce", now));
+                    break;
+                default:
+                    var next = retries.NextAttempt(message.Attempts + 1, message.CreatedAt);
+                    if (next is null)
+                    {
+                        expired++;
+                        outcomes.Add(new AttemptOutcome(result.Id, MessageState.Expired, null, result.Host, result.Code, result.Reply, "defer", now));
+                    }
+                    else
+                    {
+                        deferred++;
+                        outcomes.Add(new AttemptOutcome(result.Id, MessageState.Deferred, next, result.Host, result.Code, result.Reply, "defer", now));
+                    }
+
+                    break;
+            }
+        }
+
+        await queue.RecordAsync(outcomes);
+        return new DeliveryBatchResult(delivered, deferred, bounced, expired);
+    }
+
+    private async Task<OutgoingMessage> PrepareAsync(LeasedMessage message)
+    {
+        var recipient = MailboxAddress.Parse(message.Recipient);
+        if (message.CampaignId is { } campaignId)
+        {
+            var content = await campaigns.GetAsync(campaignId);
+            return new OutgoingMessage(message.SpoolId, content.EnvelopeSender, recipient,
+                () => composer.ComposeCampaign(content, message.MessageId, message.Recipient, message.VariablesJson));
+        }
+
+        var transactional = TransactionalContent.FromJson(message.TransactionalJson ?? "{}");
+        return new OutgoingMessage(message.SpoolId, MailboxAddress.Parse(transactional.EnvelopeSender), recipient,
+            () => composer.ComposeTransactional(transactional, message.MessageId));
+    }
+}

@@ -1,0 +1,107 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Mail.Delivery;
+using Orleans.Mail.Storage;
+
+namespace Orleans.Mail.Grains.Delivery;
+
+/// <summary>
+/// The pacer of one destination domain. While there is due work, a grain timer claims messages from the
+/// spool within the domain's budget — at most <see cref="PacingOptions.MaxConnectionsPerDomain"/> batches
+/// (one connection each) in flight, and a token bucket of <see cref="PacingOptions.MessagesPerSecondPerDomain"/>
+/// holding at most one second of tokens — and hands each batch to a delivery worker. The grain is the only
+/// claimer for its domain, so its limits hold cluster-wide. Only a real SMTP attempt counts as an attempt:
+/// messages that wait for tokens stay queued and untouched.
+/// </summary>
+public sealed partial class DomainGrain(
+    DeliveryQueue queue, IOptions<PacingOptions> options, TimeProvider time, ILogger<DomainGrain> logger) : Grain, IDomainGrain
+{
+    private const int IdleTicksBeforeSleep = 50;
+    private IGrainTimer? _pump;
+    private int _batchesInFlight;
+    private double _tokens;
+    private DateTimeOffset _lastRefill;
+    private int _idleTicks;
+
+    private string Domain => this.GetPrimaryKeyString();
+
+    /// <inheritdoc />
+    public Task Wake()
+    {
+        _idleTicks = 0;
+        if (_pump is null)
+        {
+            var settings = options.Value;
+            _lastRefill = time.GetUtcNow();
+            _tokens = Math.Min(settings.MessagesPerSecondPerDomain, settings.MessagesPerConnection);
+            _pump = this.RegisterGrainTimer(
+                PumpAsync,
+                new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromMilliseconds(settings.PumpIntervalMs)) { Interleave = false, KeepAlive = true });
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task PumpAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        Refill(settings);
+        var lease = TimeSpan.FromSeconds(settings.LeaseSeconds);
+        while (_batchesInFlight < settings.MaxConnectionsPerDomain && _tokens >= 1 && !cancellationToken.IsCancellationRequested)
+        {
+            var want = (int)Math.Min(settings.MessagesPerConnection, Math.Floor(_tokens));
+            var leased = await queue.ClaimAsync(Domain, want, lease, cancellationToken);
+            if (leased.Count == 0)
+            {
+                _idleTicks++;
+                break;
+            }
+
+            _idleTicks = 0;
+            _tokens -= leased.Count;
+            _batchesInFlight++;
+            _ = RunBatchAsync(new DeliveryBatch(Domain, leased));
+            if (leased.Count < want)
+            {
+                break;
+            }
+        }
+
+        if (_idleTicks >= IdleTicksBeforeSleep && _batchesInFlight == 0)
+        {
+            // Nothing due for a while: stop polling until the dispatcher wakes us again.
+            _pump?.Dispose();
+            _pump = null;
+        }
+    }
+
+    private void Refill(PacingOptions settings)
+    {
+        var now = time.GetUtcNow();
+        var elapsed = (now - _lastRefill).TotalSeconds;
+        _lastRefill = now;
+        var capacity = Math.Max(1, settings.MessagesPerSecondPerDomain);
+        _tokens = Math.Min(capacity, _tokens + elapsed * settings.MessagesPerSecondPerDomain);
+    }
+
+    private async Task RunBatchAsync(DeliveryBatch batch)
+    {
+        try
+        {
+            // Stateless workers run on this silo; the batch goes over one SMTP connection.
+            await GrainFactory.GetGrain<IDeliveryWorkerGrain>(0).Deliver(batch);
+        }
+        catch (Exception ex)
+        {
+            // The messages stay leased; the dispatcher returns them to the queue when the lease expires.
+            LogBatchFailed(logger, ex, Domain, batch.Messages.Count);
+        }
+        finally
+        {
+            _batchesInFlight--;
+        }
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Delivery batch of {Count} messages for {Site} failed; they return to the queue when their lease expires")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, string site, int count);
+}

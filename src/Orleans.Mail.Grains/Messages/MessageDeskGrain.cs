@@ -1,0 +1,33 @@
+using MimeKit;
+using Orleans.Concurrency;
+using Orleans.Mail.Delivery.Composition;
+using Orleans.Mail.Errors;
+using Orleans.Mail.Messages;
+using Orleans.Mail.Storage;
+
+namespace Orleans.Mail.Grains.Messages;
+
+/// <summary>Accepts transactional messages into the spool and reads any message's delivery status.</summary>
+[StatelessWorker]
+public sealed class MessageDeskGrain(MessageStore store, TimeProvider time) : Grain, IMessageDeskGrain
+{
+    /// <inheritdoc />
+    public async Task<Guid> Send(string tenantId, TransactionalMessage message)
+    {
+        var id = MailIds.NewUuid(time);
+        var recipients = message.To.Concat(message.Cc)
+            .Select(a => MailboxAddress.Parse(a).Address)
+            .DistinctBy(a => a.ToLowerInvariant())
+            .Select(a => (a, RecipientDomain.Of(a)))
+            .ToArray();
+        var content = new TransactionalContent(
+            message.From, message.EnvelopeSender, message.To, message.Cc, message.Subject, message.TextBody, message.HtmlBody,
+            message.Headers.Select(h => new KeyValuePair<string, string>(h.Name, h.Value)).ToArray());
+        await store.InsertTransactionalAsync(id, tenantId, content.ToJson(), recipients, () => MailIds.NewUuid(time));
+        return id;
+    }
+
+    /// <inheritdoc />
+    public async Task<MessageStatus> Get(string tenantId, Guid messageId) =>
+        await store.GetAsync(tenantId, messageId) ?? throw new MailNotFoundException($"Message {MailIds.Message(messageId)} does not exist.");
+}

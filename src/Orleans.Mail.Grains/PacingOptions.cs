@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Orleans.Mail.Grains;
+
+/// <summary>How fast each destination domain is fed. Bound from the <c>Pacing</c> section; applies to every domain for now.</summary>
+public sealed class PacingOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string Section = "Pacing";
+
+    /// <summary>Concurrent SMTP connections per domain, cluster-wide. Default 10.</summary>
+    [Range(1, 1000)]
+    public int MaxConnectionsPerDomain { get; set; } = 10;
+
+    /// <summary>Messages per second per domain (a token bucket holding at most one second of tokens). Default 100.</summary>
+    [Range(0.01, 100_000)]
+    public double MessagesPerSecondPerDomain { get; set; } = 100;
+
+    /// <summary>Messages one connection carries before it is closed and a new one opened. Default 100.</summary>
+    [Range(1, 100_000)]
+    public int MessagesPerConnection { get; set; } = 100;
+
+    /// <summary>How often a busy domain's pump looks for due work, in ms. Default 100.</summary>
+    [Range(10, 60_000)]
+    public int PumpIntervalMs { get; set; } = 100;
+
+    /// <summary>How long a claimed message stays leased to its worker, in s; after that it returns to the queue. Must exceed the longest batch. Default 1,800.</summary>
+    [Range(1, 86_400)]
+    public int LeaseSeconds { get; set; } = 1800;
+
+    /// <summary>How often the dispatcher returns expired leases and wakes domains with due work, in ms. Default 1,000.</summary>
+    [Range(50, 60_000)]
+    public int DispatchIntervalMs { get; set; } = 1000;
+}

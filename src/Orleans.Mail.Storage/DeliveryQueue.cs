@@ -1,0 +1,133 @@
+using Npgsql;
+using NpgsqlTypes;
+using Orleans.Mail.Delivery;
+
+namespace Orleans.Mail.Storage;
+
+/// <summary>The result of one delivery attempt to record: the new state and, for a deferral, when to try next.</summary>
+/// <param name="SpoolId">The spool row.</param>
+/// <param name="State">Delivered, Deferred, Bounced or Expired.</param>
+/// <param name="NextAttemptAt">For Deferred, the next attempt time; otherwise ignored.</param>
+/// <param name="MxHost">The host attempted, <c>host:port</c>.</param>
+/// <param name="SmtpCode">The reply code, 0 for none.</param>
+/// <param name="Reply">The reply text or the local failure.</param>
+/// <param name="Action"><c>delivered</c>, <c>defer</c> or <c>bounce</c>.</param>
+/// <param name="AttemptedAt">When the attempt ended.</param>
+public sealed record AttemptOutcome(
+    Guid SpoolId, MessageState State, DateTimeOffset? NextAttemptAt, string MxHost, int SmtpCode, string Reply, string Action, DateTimeOffset AttemptedAt);
+
+/// <summary>
+/// The delivery side of the spool: leasing due messages per domain (<c>FOR UPDATE SKIP LOCKED</c>, so
+/// concurrent claimers never take the same row), recording outcomes in batches, and returning expired
+/// leases. No method makes a round trip per message.
+/// </summary>
+public sealed class DeliveryQueue(NpgsqlDataSource dataSource, TimeProvider time)
+{
+    /// <summary>
+    /// Leases up to <paramref name="max"/> due messages of <paramref name="domain"/> (queued or deferred,
+    /// next attempt time passed), oldest due first, until now + <paramref name="lease"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<LeasedMessage>> ClaimAsync(string domain, int max, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        await using var command = dataSource.CreateCommand(
+            "UPDATE spool s SET state = 3, lease_until = $3, updated_at = $2 " +
+            "FROM (SELECT id FROM spool WHERE domain = $1 AND state IN (2, 4) AND next_attempt_at <= $2 " +
+            "      ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED) due " +
+            "WHERE s.id = due.id " +
+            "RETURNING s.id, s.message_id, s.campaign_id, s.recipient, s.variables::text, " +
+            "  (SELECT m.content::text FROM mail_message m WHERE m.id = s.message_id AND s.campaign_id IS NULL), s.attempts, s.created_at");
+        command.Parameters.Add(new() { Value = domain });
+        command.Parameters.Add(new() { Value = now });
+        command.Parameters.Add(new() { Value = now + lease });
+        command.Parameters.Add(new() { Value = max });
+        var leased = new List<LeasedMessage>(max);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            leased.Add(new LeasedMessage(
+                reader.GetGuid(0), reader.GetGuid(1), reader.IsDBNull(2) ? null : reader.GetGuid(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.GetInt32(6), reader.GetFieldValue<DateTimeOffset>(7)));
+        }
+
+        return leased;
+    }
+
+    /// <summary>
+    /// Records a batch of outcomes in one transaction: each row's new state, attempt count + 1, next attempt
+    /// time and last reply, and one delivery-log row per attempt. A row whose lease was already taken back
+    /// (it is no longer in flight) keeps its state, but the attempt is still logged.
+    /// </summary>
+    public async Task RecordAsync(IReadOnlyList<AttemptOutcome> outcomes, CancellationToken cancellationToken = default)
+    {
+        if (outcomes.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+
+        var update = new NpgsqlBatchCommand(
+            "UPDATE spool s SET state = o.state, attempts = s.attempts + 1, lease_until = NULL, " +
+            "  next_attempt_at = COALESCE(o.next_at, s.next_attempt_at), updated_at = o.at, last_reply = o.reply " +
+            "FROM unnest($1::uuid[], $2::smallint[], $3::timestamptz[], $4::text[], $5::timestamptz[]) AS o(id, state, next_at, reply, at) " +
+            "WHERE s.id = o.id AND s.state = 3");
+        update.Parameters.Add(new() { Value = outcomes.Select(o => o.SpoolId).ToArray() });
+        update.Parameters.Add(new() { Value = outcomes.Select(o => (short)o.State).ToArray() });
+        update.Parameters.Add(new() { Value = outcomes.Select(o => o.NextAttemptAt).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        update.Parameters.Add(new() { Value = outcomes.Select(o => o.Reply).ToArray() });
+        update.Parameters.Add(new() { Value = outcomes.Select(o => o.AttemptedAt).ToArray() });
+        batch.BatchCommands.Add(update);
+
+        var log = new NpgsqlBatchCommand(
+            "INSERT INTO delivery_attempt (spool_id, attempted_at, mx_host, smtp_code, reply, action) " +
+            "SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::int[], $5::text[], $6::text[])");
+        log.Parameters.Add(new() { Value = outcomes.Select(o => o.SpoolId).ToArray() });
+        log.Parameters.Add(new() { Value = outcomes.Select(o => o.AttemptedAt).ToArray() });
+        log.Parameters.Add(new() { Value = outcomes.Select(o => o.MxHost).ToArray() });
+        log.Parameters.Add(new() { Value = outcomes.Select(o => o.SmtpCode).ToArray() });
+        log.Parameters.Add(new() { Value = outcomes.Select(o => o.Reply).ToArray() });
+        log.Parameters.Add(new() { Value = outcomes.Select(o => o.Action).ToArray() });
+        batch.BatchCommands.Add(log);
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Returns in-flight messages whose lease has expired to the queue (their worker died or hung); returns how many.</summary>
+    public async Task<int> ReleaseExpiredLeasesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE spool SET state = 2, lease_until = NULL, updated_at = $1 WHERE state = 3 AND lease_until < $1");
+        command.Parameters.Add(new() { Value = time.GetUtcNow() });
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Domains with at least one message due now. A loose index scan over the ready index: one probe per
+    /// domain, however many messages each holds.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> DomainsWithDueWorkAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "WITH RECURSIVE d(domain) AS ( " +
+            "  (SELECT domain FROM spool WHERE state IN (2, 4) ORDER BY domain LIMIT 1) " +
+            "  UNION ALL " +
+            "  SELECT (SELECT s.domain FROM spool s WHERE s.state IN (2, 4) AND s.domain > d.domain ORDER BY s.domain LIMIT 1) " +
+            "  FROM d WHERE d.domain IS NOT NULL) " +
+            "SELECT d.domain FROM d WHERE d.domain IS NOT NULL AND EXISTS (" +
+            "  SELECT 1 FROM spool s WHERE s.domain = d.domain AND s.state IN (2, 4) AND s.next_attempt_at <= $1)");
+        command.Parameters.Add(new() { Value = time.GetUtcNow() });
+        var domains = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            domains.Add(reader.GetString(0));
+        }
+
+        return domains;
+    }
+}
