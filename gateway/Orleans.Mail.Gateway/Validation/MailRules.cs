@@ -58,7 +58,7 @@ public static class MailRules
         var trimmed = value.Trim();
         if (trimmed.Length == 0 || trimmed.Length > 254
             || !MailboxAddress.TryParse(Strict, trimmed, out var mailbox)
-            || !string.Equals(mailbox.Address, trimmed, StringComparison.Ordinal)
+            || !SameAddress(mailbox.Address, trimmed)
             || !string.IsNullOrEmpty(mailbox.Name))
         {
             return $"'{value}' is not a valid address (addr-spec)";
@@ -66,6 +66,27 @@ public static class MailRules
 
         return DomainProblem(trimmed);
     }
+
+    // MimeKit hands back an A-label domain (xn--…) decoded to Unicode, so compare both spellings.
+    private static bool SameAddress(string parsed, string given)
+    {
+        if (string.Equals(parsed, given, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var at = given.LastIndexOf('@');
+        try
+        {
+            return at > 0 && string.Equals(parsed, given[..at] + "@" + Idn.GetUnicode(given[(at + 1)..]), StringComparison.Ordinal);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static readonly System.Globalization.IdnMapping Idn = new();
 
     private static string? DomainProblem(string address)
     {
@@ -113,7 +134,7 @@ public static class MailRules
         var total = parts.Sum(p => System.Text.Encoding.UTF8.GetByteCount(p.Value));
         if (total > maxBytes)
         {
-            var largest = parts.MaxBy(p => p.Value.Length);
+            var largest = parts.MaxBy(p => System.Text.Encoding.UTF8.GetByteCount(p.Value));
             errors.Add(largest.Field, $"the message is {total} bytes, over the limit of {maxBytes} bytes");
         }
     }

@@ -23,6 +23,16 @@ public sealed record TransactionalContent(
 
     /// <summary>Reads the stored JSON form.</summary>
     /// <exception cref="JsonException">Not a stored transactional message.</exception>
-    public static TransactionalContent FromJson(string json) =>
-        JsonSerializer.Deserialize<TransactionalContent>(json, Json) ?? throw new JsonException("Empty transactional content.");
+    public static TransactionalContent FromJson(string json)
+    {
+        var content = JsonSerializer.Deserialize<TransactionalContent>(json, Json) ?? throw new JsonException("Empty transactional content.");
+        // System.Text.Json leaves missing members null whatever the declared nullability; refuse them here.
+        if (content.From is null || content.EnvelopeSender is null || content.To is null || content.Cc is null
+            || content.Subject is null || content.TextBody is null || content.HtmlBody is null || content.Headers is null)
+        {
+            throw new JsonException("Transactional content lacks a required member.");
+        }
+
+        return content;
+    }
 }

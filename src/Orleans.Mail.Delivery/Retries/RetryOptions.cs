@@ -8,12 +8,18 @@ public sealed class RetryOptions
     /// <summary>The configuration section name.</summary>
     public const string Section = "Retry";
 
+    /// <summary>The waits used when <see cref="IntervalsSeconds"/> is empty: 5 min growing to 4 h, as bulk senders do.</summary>
+    public static readonly IReadOnlyList<int> DefaultIntervalsSeconds = [300, 900, 1800, 3600, 7200, 14400];
+
     /// <summary>
-    /// Waits after the 1st, 2nd, … temporary failure, in seconds; the last one repeats. Default
-    /// 300, 900, 1800, 3600, 7200, 14400 (5 min growing to 4 h, as bulk senders do).
+    /// Waits after the 1st, 2nd, … temporary failure, in seconds; the last one repeats. Empty (the
+    /// default) means <see cref="DefaultIntervalsSeconds"/>. (Empty rather than pre-filled because the
+    /// configuration binder appends to a pre-filled array instead of replacing it.)
     /// </summary>
-    [MinLength(1)]
-    public int[] IntervalsSeconds { get; set; } = [300, 900, 1800, 3600, 7200, 14400];
+    public int[] IntervalsSeconds { get; set; } = [];
+
+    /// <summary>The waits in force: <see cref="IntervalsSeconds"/>, or the defaults when it is empty.</summary>
+    public IReadOnlyList<int> EffectiveIntervalsSeconds => IntervalsSeconds.Length > 0 ? IntervalsSeconds : DefaultIntervalsSeconds;
 
     /// <summary>A message still undelivered this long after it was accepted expires, in seconds. Default 259,200 (72 h).</summary>
     [Range(1, 30 * 24 * 3600)]

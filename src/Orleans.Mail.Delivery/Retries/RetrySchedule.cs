@@ -21,8 +21,8 @@ public sealed class RetrySchedule(IOptions<RetryOptions> options, TimeProvider t
             return null;
         }
 
-        var intervals = settings.IntervalsSeconds;
-        var baseWait = TimeSpan.FromSeconds(intervals[Math.Clamp(attemptsSoFar - 1, 0, intervals.Length - 1)]);
+        var intervals = settings.EffectiveIntervalsSeconds;
+        var baseWait = TimeSpan.FromSeconds(intervals[Math.Clamp(attemptsSoFar - 1, 0, intervals.Count - 1)]);
         var jitter = baseWait * (settings.JitterPercent / 100.0 * Random.Shared.NextDouble());
         var next = now + baseWait + jitter;
         // The last try happens at the deadline rather than never.

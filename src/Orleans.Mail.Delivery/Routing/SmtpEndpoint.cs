@@ -19,10 +19,12 @@ public sealed record SmtpEndpoint(string Host, int Port)
             host = value[1..close];
             if (close + 1 < value.Length)
             {
-                port = ParsePort(value[(close + 2)..], text);
+                port = value[close + 1] == ':'
+                    ? ParsePort(value[(close + 2)..], text)
+                    : throw new FormatException($"'{text}' has text after ']' that is not ':port'.");
             }
         }
-        else if (colon > 0 && value.IndexOf(':') == colon)
+        else if (colon >= 0 && value.IndexOf(':') == colon)
         {
             host = value[..colon];
             port = ParsePort(value[(colon + 1)..], text);

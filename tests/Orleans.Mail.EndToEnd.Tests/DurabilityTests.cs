@@ -1,0 +1,50 @@
+using Orleans.Mail.Api.V1;
+
+namespace Orleans.Mail.EndToEnd.Tests;
+
+public sealed class DurabilityTests
+{
+    [Fact]
+    public async Task Campaign_ReceiverDownAndSiloKilled_EveryMessageDeliveredExactlyOnceAfterRestart()
+    {
+        await using var cluster = new MailCluster { StartReceiver = false };
+        await cluster.InitializeAsync();
+
+        var created = await cluster.Campaigns.CreateCampaignAsync(CampaignFlow.Definition());
+        var recipients = CampaignFlow.Recipients(300, 6, prefix: "durable");
+        var added = await CampaignFlow.AddAsync(cluster.Campaigns, created.Id, recipients, batchSize: 100);
+        Assert.Equal(300, added.Accepted);
+        await cluster.Campaigns.StartCampaignAsync(new StartCampaignRequest { CampaignId = created.Id });
+
+        // Let attempts fail against the absent receiver, then crash the silo mid-way.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        Campaign snapshot;
+        do
+        {
+            await Task.Delay(300);
+            snapshot = await cluster.Campaigns.GetCampaignAsync(new GetCampaignRequest { CampaignId = created.Id });
+        }
+        while (snapshot.Deferred == 0 && DateTime.UtcNow < deadline);
+        Assert.True(snapshot.Deferred > 0, $"no deferrals before the kill: {snapshot}\n{cluster.Diagnostics}");
+        Assert.Equal(0, snapshot.Delivered);
+
+        await cluster.KillSiloAsync();
+        await cluster.StartSiloAsync();
+        await cluster.Sink.StartAsync();
+
+        Campaign done;
+        try
+        {
+            done = await CampaignFlow.WaitCompletedAsync(cluster.Campaigns, created.Id, TimeSpan.FromMinutes(2));
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\n{cluster.Diagnostics}", ex);
+        }
+
+        Assert.Equal(300, done.Delivered);
+        var received = cluster.Sink.ReadMessages().SelectMany(m => m.Recipients).ToList();
+        Assert.Equal(300, received.Count);
+        Assert.Equal(recipients.Select(r => r.Address).Order(StringComparer.Ordinal), received.Order(StringComparer.Ordinal));
+    }
+}

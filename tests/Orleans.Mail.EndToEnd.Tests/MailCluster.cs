@@ -1,0 +1,134 @@
+using Grpc.Net.Client;
+using Orleans.Mail.Api.V1;
+using Orleans.Mail.Cli;
+using Orleans.Mail.TestSupport;
+
+namespace Orleans.Mail.EndToEnd.Tests;
+
+/// <summary>
+/// A whole engine on loopback, every part real: a fresh PostgreSQL database, a Postfix smtp-sink as the
+/// smarthost, one silo and one gateway as processes. Retries, leases and membership timings are short so
+/// that failure tests run in seconds.
+/// </summary>
+public sealed class MailCluster : IAsyncLifetime
+{
+    public const string ApiKey = "test-key";
+    public const string OtherTenantKey = "other-key";
+    public const int MaxMessageBytes = 64 * 1024;
+
+    private readonly Dictionary<string, string> _siloEnvironment = [];
+    private EngineProcess? _silo;
+    private EngineProcess? _gateway;
+    private GrpcChannel? _channel;
+    private GrpcChannel? _otherChannel;
+
+    public string ConnectionString { get; private set; } = string.Empty;
+
+    public SmtpSink Sink { get; } = new(FreePort.Next());
+
+    public int SiloPort { get; } = FreePort.Next();
+
+    public int SiloGatewayPort { get; } = FreePort.Next();
+
+    public int GrpcPort { get; } = FreePort.Next();
+
+    public int AdminPort { get; } = FreePort.Next();
+
+    /// <summary>When false the receiver is not started with the cluster (durability tests start it later).</summary>
+    public bool StartReceiver { get; init; } = true;
+
+    public CampaignService.CampaignServiceClient Campaigns => new(_channel!);
+
+    public MessageService.MessageServiceClient Messages => new(_channel!);
+
+    public CampaignService.CampaignServiceClient OtherTenantCampaigns => new(_otherChannel!);
+
+    public MessageService.MessageServiceClient OtherTenantMessages => new(_otherChannel!);
+
+    public GrpcChannel Channel => _channel!;
+
+    public string AdminPassword => "admin-password-for-tests";
+
+    public async ValueTask InitializeAsync()
+    {
+        ConnectionString = await TestPostgres.CreateDatabaseAsync("e2e");
+        if (StartReceiver)
+        {
+            await Sink.StartAsync();
+        }
+
+        _siloEnvironment["ConnectionStrings__Spool"] = ConnectionString;
+        _siloEnvironment["Silo__SiloPort"] = SiloPort.ToString();
+        _siloEnvironment["Silo__GatewayPort"] = SiloGatewayPort.ToString();
+        _siloEnvironment["Silo__ClusterId"] = "e2e";
+        _siloEnvironment["Silo__ServiceId"] = "e2e";
+        _siloEnvironment["Routing__Smarthost"] = Sink.Endpoint;
+        _siloEnvironment["Smtp__LoopbackOnly"] = "true";
+        _siloEnvironment["Smtp__EhloName"] = "e2e.orleans-mail.test";
+        _siloEnvironment["Smtp__MessageIdDomain"] = "e2e.orleans-mail.test";
+        _siloEnvironment["Smtp__ConnectTimeoutMs"] = "2000";
+        _siloEnvironment["Retry__IntervalsSeconds__0"] = "1";
+        _siloEnvironment["Retry__IntervalsSeconds__1"] = "1";
+        _siloEnvironment["Retry__IntervalsSeconds__2"] = "2";
+        _siloEnvironment["Retry__JitterPercent"] = "0";
+        _siloEnvironment["Pacing__LeaseSeconds"] = "8";
+        _siloEnvironment["Pacing__DispatchIntervalMs"] = "250";
+        _siloEnvironment["Orleans__Membership__ProbeTimeout"] = "00:00:01";
+        _siloEnvironment["Orleans__Membership__NumMissedProbesLimit"] = "2";
+        _siloEnvironment["Orleans__Membership__IAmAliveTablePublishTimeout"] = "00:00:02";
+        _siloEnvironment["Orleans__Membership__NumMissedTableIAmAliveLimit"] = "2";
+        _siloEnvironment["Orleans__Membership__ValidateInitialConnectivity"] = "false";
+        _siloEnvironment["Orleans__Membership__DeathVoteExpirationTimeout"] = "00:00:05";
+        _siloEnvironment["Logging__LogLevel__Default"] = "Warning";
+        await StartSiloAsync();
+
+        _gateway = await EngineProcess.StartAsync(RepositoryPaths.GatewayDll, new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Cluster"] = ConnectionString,
+            ["Gateway__GrpcPort"] = GrpcPort.ToString(),
+            ["Gateway__AdminPort"] = AdminPort.ToString(),
+            ["Gateway__ClusterId"] = "e2e",
+            ["Gateway__ServiceId"] = "e2e",
+            ["Gateway__AdminUser"] = "admin",
+            ["Gateway__AdminPassword"] = AdminPassword,
+            ["Gateway__MaxMessageBytes"] = MaxMessageBytes.ToString(),
+            [$"Gateway__ApiKeys__{ApiKey}"] = "tenant-a",
+            [$"Gateway__ApiKeys__{OtherTenantKey}"] = "tenant-b",
+            ["Logging__LogLevel__Default"] = "Warning",
+        }, GrpcPort, TimeSpan.FromSeconds(90));
+        _channel = GatewayConnection.Open($"http://127.0.0.1:{GrpcPort}", ApiKey);
+        _otherChannel = GatewayConnection.Open($"http://127.0.0.1:{GrpcPort}", OtherTenantKey);
+    }
+
+    /// <summary>Starts a silo (again, after <see cref="KillSiloAsync"/>) with the same configuration and ports.</summary>
+    public async Task StartSiloAsync() =>
+        _silo = await EngineProcess.StartAsync(RepositoryPaths.SiloDll, _siloEnvironment, SiloGatewayPort, TimeSpan.FromSeconds(90));
+
+    /// <summary>kill -9 of the silo process.</summary>
+    public async Task KillSiloAsync()
+    {
+        if (_silo is not null)
+        {
+            await _silo.KillAsync();
+        }
+    }
+
+    public string Diagnostics => $"--- silo ---\n{_silo?.Output}\n--- gateway ---\n{_gateway?.Output}";
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel?.Dispose();
+        _otherChannel?.Dispose();
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync();
+        }
+
+        if (_silo is not null)
+        {
+            await _silo.DisposeAsync();
+        }
+
+        await Sink.DisposeAsync();
+    }
+}

@@ -1,0 +1,45 @@
+using Google.Rpc;
+using Grpc.Core;
+using Orleans.Mail.Gateway.Validation;
+
+namespace Orleans.Mail.Gateway.Tests;
+
+public sealed class BadRequestsTests
+{
+    [Fact]
+    public void Single_FieldAndReason_IsInvalidArgumentWithOneViolation()
+    {
+        var ex = BadRequests.Single("to[0]", "is not a valid address");
+
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.Equal("to[0]: is not a valid address", ex.Status.Detail);
+        var violation = Assert.Single(BadRequestDetails.Of(ex).FieldViolations);
+        Assert.Equal("to[0]", violation.Field);
+        Assert.Equal("is not a valid address", violation.Description);
+    }
+
+    [Fact]
+    public void From_SeveralViolations_ListsEveryFieldInOrder()
+    {
+        var ex = BadRequests.From(
+        [
+            new BadRequest.Types.FieldViolation { Field = "from", Description = "is required" },
+            new BadRequest.Types.FieldViolation { Field = "headers[2].value", Description = "must not contain CR or LF" },
+        ]);
+
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.Equal("from: is required; headers[2].value: must not contain CR or LF", ex.Status.Detail);
+        Assert.Equal(["from", "headers[2].value"], BadRequestDetails.Of(ex).FieldViolations.Select(v => v.Field));
+    }
+
+    [Fact]
+    public void From_Violations_RpcStatusCarriesInvalidArgumentCode()
+    {
+        var status = BadRequests.Single("subject", "too long").GetRpcStatus();
+
+        Assert.NotNull(status);
+        Assert.Equal((int)Code.InvalidArgument, status.Code);
+        Assert.Equal("subject: too long", status.Message);
+        Assert.Single(status.Details);
+    }
+}
