@@ -54,6 +54,7 @@ delivered=$(sed -n 's/^final: .* delivered=\([0-9]*\).*/\1/p' "$OM_STATE/campaig
 received=$( (grep -rh '^X-Rcpt-Args:' "$sink_dir" 2>/dev/null || true) | wc -l)
 echo
 echo "engine delivered: ${delivered:-?}   receiver (smtp-sink) got: $received recipients"
+echo "logs and the receiver's message files are in $OM_STATE (remove it with: rm -rf $OM_STATE)"
 if [ "${delivered:-x}" = "$received" ]; then
   echo "OK: the counts agree."
 else

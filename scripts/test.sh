@@ -47,5 +47,11 @@ for project in "$root"/tests/*.Tests; do
   [ "$rc" -eq 0 ] || status=1
 done
 
+om_stop_all
+if [ "$failed" -eq 0 ] && [ "$status" -eq 0 ]; then
+  rm -rf "$OM_STATE"
+else
+  om_log "logs kept in $OM_STATE"
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$status" -eq 0 ]

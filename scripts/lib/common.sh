@@ -4,7 +4,9 @@
 
 om_root() { cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd; }
 
-om_log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+om_log() {
+  if [ -t 2 ]; then printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; else printf '==> %s\n' "$*" >&2; fi
+}
 
 om_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
@@ -24,7 +26,6 @@ om_require_packages() {
   [ -n "$(om_pg_bin initdb)" ] || missing+=(postgresql)
   command -v psql >/dev/null 2>&1 || missing+=(postgresql-client)
   [ -x /usr/sbin/smtp-sink ] || command -v smtp-sink >/dev/null 2>&1 || missing+=(postfix)
-  command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || missing+=(dnsmasq-base)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
     om_die "missing Debian packages; install them with: sudo apt-get install -y ${missing[*]}"

@@ -49,5 +49,9 @@ om_stop_all() {
   local pid
   for pid in "${OM_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${OM_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  [ -n "${OM_PG_DIR:-}" ] && om_pg_stop "$OM_PG_DIR"
+  if [ -n "${OM_PG_DIR:-}" ]; then
+    om_pg_stop "$OM_PG_DIR"
+    # The private cluster is throw-away; its logs stay in the work folder for a look afterwards.
+    rm -rf "$OM_PG_DIR/data"
+  fi
 }

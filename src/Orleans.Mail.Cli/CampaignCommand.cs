@@ -81,6 +81,12 @@ public static class CampaignCommand
 
     private static void PrintSummary(Campaign campaign)
     {
+        if (Console.IsOutputRedirected)
+        {
+            // A log file has no terminal width; keep the table whole.
+            AnsiConsole.Profile.Width = 140;
+        }
+
         var table = new Table().AddColumns("state", "total", "delivered", "deferred", "bounced", "expired", "suppressed", "queued", "in flight");
         table.AddRow(
             campaign.State.ToString(), campaign.Total.ToString(), campaign.Delivered.ToString(), campaign.Deferred.ToString(),

@@ -15,6 +15,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddMailDelivery();
         services.AddOptions<PacingOptions>().BindConfiguration(PacingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<CampaignContentCache>();
+        services.AddSingleton<DeliverySlots>();
         return services;
     }
 }

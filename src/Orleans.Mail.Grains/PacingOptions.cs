@@ -20,6 +20,13 @@ public sealed class PacingOptions
     [Range(1, 100_000)]
     public int MessagesPerConnection { get; set; } = 100;
 
+    /// <summary>
+    /// SMTP sessions (batches being delivered) one silo runs at once, over all domains. A domain claims
+    /// work only while a slot is free. Default 64; at most 64, the worker activations per silo.
+    /// </summary>
+    [Range(1, 64)]
+    public int MaxSessionsPerSilo { get; set; } = 64;
+
     /// <summary>How often a busy domain's pump looks for due work, in ms. Default 100.</summary>
     [Range(10, 60_000)]
     public int PumpIntervalMs { get; set; } = 100;

@@ -86,5 +86,16 @@ public sealed class SmtpSink : IAsyncDisposable
         System.IO.Directory.EnumerateFiles(Directory, "*", SearchOption.AllDirectories)
             .Sum(path => File.ReadLines(path).TakeWhile(l => l.StartsWith("X-", StringComparison.Ordinal)).Count(l => l.StartsWith("X-Rcpt-Args:", StringComparison.Ordinal)));
 
-    public async ValueTask DisposeAsync() => await StopAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a leftover temporary folder is harmless.
+        }
+    }
 }

@@ -39,7 +39,9 @@ public sealed record DeliveryBatchResult(
 public interface IDeliveryWorkerGrain : IGrainWithIntegerKey
 {
     /// <summary>Sends every message of the batch (one connection, reused), records the outcomes in one
-    /// batched write, and returns the counts.</summary>
+    /// batched write, and returns the counts. A batch may legitimately take minutes (RFC 5321 allows a
+    /// server 10 minutes after the final dot), so the call waits up to 35 minutes, past the default lease.</summary>
     [Alias("Deliver")]
+    [ResponseTimeout("00:35:00")]
     Task<DeliveryBatchResult> Deliver(DeliveryBatch batch);
 }

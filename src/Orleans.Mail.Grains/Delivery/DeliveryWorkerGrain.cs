@@ -11,9 +11,10 @@ namespace Orleans.Mail.Grains.Delivery;
 
 /// <summary>
 /// Delivers one batch over SMTP and records every outcome in one batched spool write. Decides nothing
-/// about pace: the domain grain sized the batch. Up to 32 activations per silo run batches side by side.
+/// about pace: the domain grain sized the batch. Up to 64 activations per silo run batches side by side;
+/// <see cref="DeliverySlots"/> keeps the number of batches at or below that, so none waits in a queue.
 /// </summary>
-[StatelessWorker(32)]
+[StatelessWorker(64)]
 public sealed class DeliveryWorkerGrain(
     SmtpBatchSender sender,
     MessageComposer composer,

@@ -14,7 +14,8 @@ namespace Orleans.Mail.Grains.Delivery;
 /// messages that wait for tokens stay queued and untouched.
 /// </summary>
 public sealed partial class DomainGrain(
-    DeliveryQueue queue, IOptions<PacingOptions> options, TimeProvider time, ILogger<DomainGrain> logger) : Grain, IDomainGrain
+    DeliveryQueue queue, DeliverySlots slots, IOptions<PacingOptions> options, TimeProvider time, ILogger<DomainGrain> logger)
+    : Grain, IDomainGrain
 {
     private const int IdleTicksBeforeSleep = 50;
     private IGrainTimer? _pump;
@@ -47,12 +48,23 @@ public sealed partial class DomainGrain(
         var settings = options.Value;
         Refill(settings);
         var lease = TimeSpan.FromSeconds(settings.LeaseSeconds);
-        while (_batchesInFlight < settings.MaxConnectionsPerDomain && _tokens >= 1 && !cancellationToken.IsCancellationRequested)
+        while (_batchesInFlight < settings.MaxConnectionsPerDomain && _tokens >= 1 && !cancellationToken.IsCancellationRequested && slots.TryAcquire())
         {
             var want = (int)Math.Min(settings.MessagesPerConnection, Math.Floor(_tokens));
-            var leased = await queue.ClaimAsync(Domain, want, lease, cancellationToken);
+            IReadOnlyList<LeasedMessage> leased;
+            try
+            {
+                leased = await queue.ClaimAsync(Domain, want, lease, cancellationToken);
+            }
+            catch
+            {
+                slots.Release();
+                throw;
+            }
+
             if (leased.Count == 0)
             {
+                slots.Release();
                 _idleTicks++;
                 break;
             }
@@ -99,6 +111,7 @@ public sealed partial class DomainGrain(
         finally
         {
             _batchesInFlight--;
+            slots.Release();
         }
     }
 
