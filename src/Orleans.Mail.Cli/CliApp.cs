@@ -16,6 +16,7 @@ public static class CliApp
           send      --from MAILBOX --to MAILBOX [--to …] [--cc …] --subject TEXT [--text TEXT] [--html HTML]
           message   --id MSG_ID        delivery status and attempts of a message
           samples   --out FILE.csv [--count 10000] [--seed 42]   writes a realistic recipient list
+          classify  --file FILE.tsv [--rules RULES.tsv]   classifies SMTP replies (columns stage, reply) offline
 
         common: --gateway URL (default http://127.0.0.1:5080, env ORLEANS_MAIL_GATEWAY)
                 --api-key KEY (env ORLEANS_MAIL_API_KEY)
@@ -39,6 +40,7 @@ public static class CliApp
                 "send" => await SendCommand.RunAsync(options),
                 "message" => await MessageCommand.RunAsync(options),
                 "samples" => SampleListCommand.Run(options),
+                "classify" => ClassifyCommand.Run(options),
                 _ => throw new ArgumentException($"Unknown command '{args[0]}'."),
             };
         }

@@ -11,17 +11,24 @@ namespace Orleans.Mail.Delivery;
 /// <summary>Registers SMTP delivery: options (validated on start), routing, the session pool, composition and retries.</summary>
 public static class DeliveryServiceCollectionExtensions
 {
-    /// <summary>Adds the delivery services, binding <c>Smtp</c>, <c>Routing</c> and <c>Retry</c> from configuration.</summary>
+    /// <summary>
+    /// Adds the delivery services, binding <c>Smtp</c>, <c>Routing</c>, <c>Dns</c> and <c>Retry</c> from configuration
+    /// (validated on start). Domains without a route or smarthost are routed by MX look-up (<see cref="IMxResolver"/>).
+    /// </summary>
     public static IServiceCollection AddMailDelivery(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.Section)
-            .Validate(RoutesAreValid, "Routing: Smarthost and every Routes value must be host:port with a port in 1-65535.")
+            .Validate(RoutesAreValid, "Routing: Smarthost and every Routes value must be host:port with a port in 1-65535, and MxPort in 1-65535.")
+            .ValidateOnStart();
+        services.AddOptions<DnsOptions>().BindConfiguration(DnsOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.ServersAreValid(), "Dns:Servers must be IP address literals with an optional port (ip:port, [v6]:port), port 1-65535.")
             .ValidateOnStart();
         services.AddOptions<RetryOptions>().BindConfiguration(RetryOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.IntervalsSeconds.All(i => i > 0), "Retry:IntervalsSeconds must all be positive.")
             .ValidateOnStart();
+        services.TryAddSingleton<IMxResolver, MxResolver>();
         services.TryAddSingleton<IMailRouter, StaticMailRouter>();
         services.AddSingleton<SmtpConnector>();
         services.AddSingleton<SmtpSessionPool>();
@@ -33,6 +40,11 @@ public static class DeliveryServiceCollectionExtensions
 
     private static bool RoutesAreValid(RoutingOptions options)
     {
+        if (options.MxPort is < 1 or > 65535)
+        {
+            return false;
+        }
+
         try
         {
             if (!string.IsNullOrWhiteSpace(options.Smarthost))

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Mail.Delivery.Classification;
 using Orleans.Mail.Delivery;
 using Orleans.Mail.Grains.Delivery;
 using Orleans.Mail.Storage;
@@ -16,6 +18,8 @@ public static class GrainsServiceCollectionExtensions
         services.AddOptions<PacingOptions>().BindConfiguration(PacingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<CampaignContentCache>();
         services.AddSingleton<DeliverySlots>();
+        services.TryAddSingleton<ReplyClassifier>();
+        services.AddSingleton<OutcomeClassifier>();
         return services;
     }
 }

@@ -120,26 +120,39 @@ public sealed class CampaignSpool(NpgsqlDataSource dataSource, TimeProvider time
     }
 
     /// <summary>
-    /// The campaign's message counts by state, and how many were delivered in the last
-    /// <paramref name="rateWindow"/>, in one scan of the campaign's rows.
+    /// The campaign's message counts by state, how many were delivered in the last
+    /// <paramref name="rateWindow"/>, counts by last outcome class, and how many are possible duplicates, in one scan of the campaign's rows.
     /// </summary>
-    public async Task<(Dictionary<MessageState, long> Counts, long DeliveredInWindow)> CountAsync(
+    public async Task<(Dictionary<MessageState, long> Counts, long DeliveredInWindow, Dictionary<string, long> Classes, long PossibleDuplicates)> CountAsync(
         Guid campaignId, TimeSpan rateWindow, CancellationToken cancellationToken = default)
     {
+        // One scan of the campaign's rows, grouped by state and last outcome class together.
         await using var command = dataSource.CreateCommand(
-            "SELECT state, count(*), count(*) FILTER (WHERE state = 5 AND updated_at > $2) FROM spool WHERE campaign_id = $1 GROUP BY state");
+            "SELECT state, last_class, count(*), count(*) FILTER (WHERE state = 5 AND updated_at > $2), count(*) FILTER (WHERE possible_duplicate) " +
+            "FROM spool WHERE campaign_id = $1 GROUP BY state, last_class");
         command.Parameters.Add(new() { Value = campaignId });
         command.Parameters.Add(new() { Value = time.GetUtcNow() - rateWindow });
         var counts = new Dictionary<MessageState, long>();
+        var classes = new Dictionary<string, long>();
         long recent = 0;
+        long duplicates = 0;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            counts[(MessageState)reader.GetInt16(0)] = reader.GetInt64(1);
-            recent += reader.GetInt64(2);
+            var state = (MessageState)reader.GetInt16(0);
+            var n = reader.GetInt64(2);
+            counts[state] = counts.GetValueOrDefault(state) + n;
+            if (!reader.IsDBNull(1))
+            {
+                var name = reader.GetString(1);
+                classes[name] = classes.GetValueOrDefault(name) + n;
+            }
+
+            recent += reader.GetInt64(3);
+            duplicates += reader.GetInt64(4);
         }
 
-        return (counts, recent);
+        return (counts, recent, classes, duplicates);
     }
 
     /// <summary>One page of the campaign's messages in id (creation) order, optionally in one state.</summary>

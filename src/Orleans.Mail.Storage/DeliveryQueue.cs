@@ -13,8 +13,14 @@ namespace Orleans.Mail.Storage;
 /// <param name="Reply">The reply text or the local failure.</param>
 /// <param name="Action"><c>delivered</c>, <c>defer</c> or <c>bounce</c>.</param>
 /// <param name="AttemptedAt">When the attempt ended.</param>
+/// <param name="Class">The outcome class in the project's vocabulary (e.g. <c>ok</c>, <c>invalid-recipient</c>).</param>
+/// <param name="Suppress">True when the recipient goes on its tenant's suppression list.</param>
+/// <param name="RemoteIp">The IP address connected to, or null when none was reached.</param>
+/// <param name="Tls">True when the session used TLS.</param>
+/// <param name="Uncertain">True when the connection was lost after the final dot: the message is flagged as a possible duplicate.</param>
 public sealed record AttemptOutcome(
-    Guid SpoolId, MessageState State, DateTimeOffset? NextAttemptAt, string MxHost, int SmtpCode, string Reply, string Action, DateTimeOffset AttemptedAt);
+    Guid SpoolId, MessageState State, DateTimeOffset? NextAttemptAt, string MxHost, int SmtpCode, string Reply, string Action, DateTimeOffset AttemptedAt,
+    string Class = "other", bool Suppress = false, string? RemoteIp = null, bool Tls = false, bool Uncertain = false);
 
 /// <summary>
 /// The delivery side of the spool: leasing due messages per domain (<c>FOR UPDATE SKIP LOCKED</c>, so
@@ -24,17 +30,23 @@ public sealed record AttemptOutcome(
 public sealed class DeliveryQueue(NpgsqlDataSource dataSource, TimeProvider time)
 {
     /// <summary>
-    /// Leases up to <paramref name="max"/> due messages of <paramref name="domain"/> (queued or deferred,
+    /// Leases up to <paramref name="max"/> due messages (fewer when some recipients are suppressed: those
+    /// become Suppressed in the same statement) of <paramref name="domain"/> (queued or deferred,
     /// next attempt time passed), oldest due first, until now + <paramref name="lease"/>.
     /// </summary>
     public async Task<IReadOnlyList<LeasedMessage>> ClaimAsync(string domain, int max, TimeSpan lease, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
+        // Due rows whose recipient is suppressed end here as Suppressed (no attempt); the rest are leased.
         await using var command = dataSource.CreateCommand(
+            "WITH due AS (SELECT id FROM spool WHERE domain = $1 AND state IN (2, 4) AND next_attempt_at <= $2 " +
+            "             ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED), " +
+            "suppressed AS (UPDATE spool s SET state = 8, updated_at = $2, last_class = 'suppressed', last_reply = 'recipient is on the suppression list' " +
+            "               FROM due WHERE s.id = due.id " +
+            "               AND EXISTS (SELECT 1 FROM suppression x WHERE x.tenant = s.tenant AND x.address_key = s.recipient_key) RETURNING s.id) " +
             "UPDATE spool s SET state = 3, lease_until = $3, updated_at = $2 " +
-            "FROM (SELECT id FROM spool WHERE domain = $1 AND state IN (2, 4) AND next_attempt_at <= $2 " +
-            "      ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED) due " +
-            "WHERE s.id = due.id " +
+            "FROM due WHERE s.id = due.id " +
+            "AND NOT EXISTS (SELECT 1 FROM suppression x WHERE x.tenant = s.tenant AND x.address_key = s.recipient_key) " +
             "RETURNING s.id, s.message_id, s.campaign_id, s.recipient, s.variables::text, " +
             "  (SELECT m.content::text FROM mail_message m WHERE m.id = s.message_id AND s.campaign_id IS NULL), s.attempts, s.created_at");
         command.Parameters.Add(new() { Value = domain });
@@ -57,7 +69,8 @@ public sealed class DeliveryQueue(NpgsqlDataSource dataSource, TimeProvider time
     /// <summary>
     /// Records a batch of outcomes in one transaction: each row's new state, attempt count + 1, next attempt
     /// time and last reply, and one delivery-log row per attempt. A row whose lease was already taken back
-    /// (it is no longer in flight) keeps its state, but the attempt is still logged.
+    /// (it is no longer in flight) keeps its state, but the attempt is still logged. Outcomes marked
+    /// Suppress put their recipient on the tenant's suppression list in the same transaction.
     /// </summary>
     public async Task RecordAsync(IReadOnlyList<AttemptOutcome> outcomes, CancellationToken cancellationToken = default)
     {
@@ -72,26 +85,47 @@ public sealed class DeliveryQueue(NpgsqlDataSource dataSource, TimeProvider time
 
         var update = new NpgsqlBatchCommand(
             "UPDATE spool s SET state = o.state, attempts = s.attempts + 1, lease_until = NULL, " +
-            "  next_attempt_at = COALESCE(o.next_at, s.next_attempt_at), updated_at = o.at, last_reply = o.reply " +
-            "FROM unnest($1::uuid[], $2::smallint[], $3::timestamptz[], $4::text[], $5::timestamptz[]) AS o(id, state, next_at, reply, at) " +
+            "  next_attempt_at = COALESCE(o.next_at, s.next_attempt_at), updated_at = o.at, last_reply = o.reply, last_class = o.class, " +
+            "  possible_duplicate = s.possible_duplicate OR o.uncertain " +
+            "FROM unnest($1::uuid[], $2::smallint[], $3::timestamptz[], $4::text[], $5::timestamptz[], $6::text[], $7::bool[]) AS o(id, state, next_at, reply, at, class, uncertain) " +
             "WHERE s.id = o.id AND s.state = 3");
         update.Parameters.Add(new() { Value = outcomes.Select(o => o.SpoolId).ToArray() });
         update.Parameters.Add(new() { Value = outcomes.Select(o => (short)o.State).ToArray() });
         update.Parameters.Add(new() { Value = outcomes.Select(o => o.NextAttemptAt).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
         update.Parameters.Add(new() { Value = outcomes.Select(o => o.Reply).ToArray() });
         update.Parameters.Add(new() { Value = outcomes.Select(o => o.AttemptedAt).ToArray() });
+        update.Parameters.Add(new() { Value = outcomes.Select(o => o.Class).ToArray() });
+        update.Parameters.Add(new() { Value = outcomes.Select(o => o.Uncertain).ToArray() });
         batch.BatchCommands.Add(update);
 
         var log = new NpgsqlBatchCommand(
-            "INSERT INTO delivery_attempt (spool_id, attempted_at, mx_host, smtp_code, reply, action) " +
-            "SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::int[], $5::text[], $6::text[])");
+            "INSERT INTO delivery_attempt (spool_id, attempted_at, mx_host, smtp_code, reply, action, class, remote_ip, tls) " +
+            "SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bool[])");
         log.Parameters.Add(new() { Value = outcomes.Select(o => o.SpoolId).ToArray() });
         log.Parameters.Add(new() { Value = outcomes.Select(o => o.AttemptedAt).ToArray() });
         log.Parameters.Add(new() { Value = outcomes.Select(o => o.MxHost).ToArray() });
         log.Parameters.Add(new() { Value = outcomes.Select(o => o.SmtpCode).ToArray() });
         log.Parameters.Add(new() { Value = outcomes.Select(o => o.Reply).ToArray() });
         log.Parameters.Add(new() { Value = outcomes.Select(o => o.Action).ToArray() });
+        log.Parameters.Add(new() { Value = outcomes.Select(o => o.Class).ToArray() });
+        log.Parameters.Add(new() { Value = outcomes.Select(o => o.RemoteIp).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        log.Parameters.Add(new() { Value = outcomes.Select(o => o.Tls).ToArray() });
         batch.BatchCommands.Add(log);
+
+        var suppress = outcomes.Where(o => o.Suppress).ToArray();
+        if (suppress.Length > 0)
+        {
+            var add = new NpgsqlBatchCommand(
+                "INSERT INTO suppression (tenant, address_key, address, reason, class, created_at) " +
+                "SELECT s.tenant, s.recipient_key, s.recipient, o.reply, o.class, o.at " +
+                "FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[]) AS o(id, reply, class, at) JOIN spool s ON s.id = o.id " +
+                "ON CONFLICT (tenant, address_key) DO NOTHING");
+            add.Parameters.Add(new() { Value = suppress.Select(o => o.SpoolId).ToArray() });
+            add.Parameters.Add(new() { Value = suppress.Select(o => o.Reply).ToArray() });
+            add.Parameters.Add(new() { Value = suppress.Select(o => o.Class).ToArray() });
+            add.Parameters.Add(new() { Value = suppress.Select(o => o.AttemptedAt).ToArray() });
+            batch.BatchCommands.Add(add);
+        }
 
         await batch.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

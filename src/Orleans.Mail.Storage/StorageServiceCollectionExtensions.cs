@@ -19,6 +19,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<CampaignSpool>();
         services.AddSingleton<DeliveryQueue>();
         services.AddSingleton<MessageStore>();
+        services.AddSingleton<SuppressionStore>();
         return services;
     }
 }

@@ -14,7 +14,23 @@ public sealed class StaticMailRouterTests
         public IDisposable? OnChange(Action<RoutingOptions, string?> listener) => null;
     }
 
-    private static StaticMailRouter Router(string? smarthost, params (string Domain, string Route)[] routes)
+    /// <summary>Stands in for DNS: records the domains asked for and answers with a fixed resolution.</summary>
+    private sealed class FakeMxResolver(RouteResolution answer) : IMxResolver
+    {
+        public List<string> Domains { get; } = [];
+
+        public ValueTask<RouteResolution> ResolveAsync(string domain, CancellationToken cancellationToken = default)
+        {
+            Domains.Add(domain);
+            return ValueTask.FromResult(answer);
+        }
+    }
+
+    private static readonly RouteFailure MxFailure = new(false, 451, "4.4.3", "dns-temporary", "DNS MX look-up timed out.");
+
+    private readonly FakeMxResolver _mx = new(RouteResolution.Failed(MxFailure));
+
+    private StaticMailRouter Router(string? smarthost, params (string Domain, string Route)[] routes)
     {
         var options = new RoutingOptions { Smarthost = smarthost };
         foreach (var (domain, route) in routes)
@@ -22,7 +38,7 @@ public sealed class StaticMailRouterTests
             options.Routes[domain] = route;
         }
 
-        return new StaticMailRouter(new TestMonitor(options));
+        return new StaticMailRouter(new TestMonitor(options), _mx);
     }
 
     [Fact]
@@ -30,7 +46,7 @@ public sealed class StaticMailRouterTests
     {
         var router = Router("smarthost.example:587", ("example.com", "relay.example:2525"));
 
-        var endpoints = await router.ResolveAsync("example.com", TestContext.Current.CancellationToken);
+        var endpoints = (await router.ResolveAsync("example.com", TestContext.Current.CancellationToken)).Endpoints;
 
         Assert.Equal([new SmtpEndpoint("relay.example", 2525)], endpoints);
     }
@@ -40,7 +56,7 @@ public sealed class StaticMailRouterTests
     {
         var router = Router("smarthost.example:587", ("example.com", "relay.example:2525"));
 
-        var endpoints = await router.ResolveAsync("other.example", TestContext.Current.CancellationToken);
+        var endpoints = (await router.ResolveAsync("other.example", TestContext.Current.CancellationToken)).Endpoints;
 
         Assert.Equal([new SmtpEndpoint("smarthost.example", 587)], endpoints);
     }
@@ -50,7 +66,7 @@ public sealed class StaticMailRouterTests
     {
         var router = Router(null, ("example.com", "relay.example"));
 
-        var endpoints = await router.ResolveAsync("example.com", TestContext.Current.CancellationToken);
+        var endpoints = (await router.ResolveAsync("example.com", TestContext.Current.CancellationToken)).Endpoints;
 
         Assert.Equal([new SmtpEndpoint("relay.example", 25)], endpoints);
     }
@@ -60,7 +76,7 @@ public sealed class StaticMailRouterTests
     {
         var router = Router(null, ("Example.COM", "[::1]:2526"));
 
-        var endpoints = await router.ResolveAsync("example.com", TestContext.Current.CancellationToken);
+        var endpoints = (await router.ResolveAsync("example.com", TestContext.Current.CancellationToken)).Endpoints;
 
         Assert.Equal([new SmtpEndpoint("::1", 2526)], endpoints);
     }
@@ -69,26 +85,37 @@ public sealed class StaticMailRouterTests
     [InlineData(null)]
     [InlineData("")]
     [InlineData("   ")]
-    public async Task ResolveAsync_NoRouteAndNoSmarthost_ThrowsNoRouteException(string? smarthost)
+    public async Task ResolveAsync_NoRouteAndNoSmarthost_ReturnsMxResolution(string? smarthost)
     {
         var router = Router(smarthost, ("example.com", "relay.example:2525"));
 
-        var ex = await Assert.ThrowsAsync<NoRouteException>(
-            async () => await router.ResolveAsync("unrouted.example", TestContext.Current.CancellationToken));
+        var resolution = await router.ResolveAsync("unrouted.example", TestContext.Current.CancellationToken);
 
-        Assert.Equal("unrouted.example", ex.Domain);
-        Assert.Contains("Routing:Routes:unrouted.example", ex.Message);
+        Assert.Empty(resolution.Endpoints);
+        Assert.Same(MxFailure, resolution.Failure);
+        Assert.Equal(["unrouted.example"], _mx.Domains);
+    }
+
+    [Fact]
+    public async Task ResolveAsync_RouteOrSmarthost_NeverAsksMx()
+    {
+        var router = Router("smarthost.example:587", ("example.com", "relay.example:2525"));
+
+        await router.ResolveAsync("example.com", TestContext.Current.CancellationToken);
+        await router.ResolveAsync("other.example", TestContext.Current.CancellationToken);
+
+        Assert.Empty(_mx.Domains);
     }
 
     [Fact]
     public async Task ResolveAsync_OptionsChanged_UsesCurrentValue()
     {
         var monitor = new TestMonitor(new RoutingOptions());
-        var router = new StaticMailRouter(monitor);
-        await Assert.ThrowsAsync<NoRouteException>(async () => await router.ResolveAsync("example.com", TestContext.Current.CancellationToken));
+        var router = new StaticMailRouter(monitor, _mx);
+        Assert.Same(MxFailure, (await router.ResolveAsync("example.com", TestContext.Current.CancellationToken)).Failure);
 
         monitor.CurrentValue = new RoutingOptions { Smarthost = "127.0.0.1:2525" };
-        var endpoints = await router.ResolveAsync("example.com", TestContext.Current.CancellationToken);
+        var endpoints = (await router.ResolveAsync("example.com", TestContext.Current.CancellationToken)).Endpoints;
 
         Assert.Equal([new SmtpEndpoint("127.0.0.1", 2525)], endpoints);
     }

@@ -37,6 +37,12 @@ public sealed class MailCluster : IAsyncLifetime
     /// <summary>When false the receiver is not started with the cluster (durability tests start it later).</summary>
     public bool StartReceiver { get; init; } = true;
 
+    /// <summary>When false there is no smarthost: domains are routed by MX look-ups (configure DNS in <see cref="ConfigureSilo"/>).</summary>
+    public bool UseSmarthost { get; init; } = true;
+
+    /// <summary>Extra silo settings (environment variables) applied last.</summary>
+    public Action<Dictionary<string, string>>? ConfigureSilo { get; init; }
+
     public CampaignService.CampaignServiceClient Campaigns => new(_channel!);
 
     public MessageService.MessageServiceClient Messages => new(_channel!);
@@ -46,6 +52,8 @@ public sealed class MailCluster : IAsyncLifetime
     public MessageService.MessageServiceClient OtherTenantMessages => new(_otherChannel!);
 
     public GrpcChannel Channel => _channel!;
+
+    public GrpcChannel OtherTenantChannel => _otherChannel!;
 
     public string AdminPassword => "admin-password-for-tests";
 
@@ -62,7 +70,11 @@ public sealed class MailCluster : IAsyncLifetime
         _siloEnvironment["Silo__GatewayPort"] = SiloGatewayPort.ToString();
         _siloEnvironment["Silo__ClusterId"] = "e2e";
         _siloEnvironment["Silo__ServiceId"] = "e2e";
-        _siloEnvironment["Routing__Smarthost"] = Sink.Endpoint;
+        if (UseSmarthost)
+        {
+            _siloEnvironment["Routing__Smarthost"] = Sink.Endpoint;
+        }
+
         _siloEnvironment["Smtp__LoopbackOnly"] = "true";
         _siloEnvironment["Smtp__EhloName"] = "e2e.orleans-mail.test";
         _siloEnvironment["Smtp__MessageIdDomain"] = "e2e.orleans-mail.test";
@@ -80,6 +92,7 @@ public sealed class MailCluster : IAsyncLifetime
         _siloEnvironment["Orleans__Membership__ValidateInitialConnectivity"] = "false";
         _siloEnvironment["Orleans__Membership__DeathVoteExpirationTimeout"] = "00:00:05";
         _siloEnvironment["Logging__LogLevel__Default"] = "Warning";
+        ConfigureSilo?.Invoke(_siloEnvironment);
         await StartSiloAsync();
 
         _gateway = await EngineProcess.StartAsync(RepositoryPaths.GatewayDll, new Dictionary<string, string>

@@ -36,6 +36,7 @@ public sealed class MessageDeliveryTests(MailCluster cluster)
             Assert.Equal(250, attempt.SmtpCode);
             Assert.StartsWith("250 ", attempt.SmtpReply, StringComparison.Ordinal);
             Assert.Equal(cluster.Sink.Endpoint, attempt.MxHost);
+            Assert.Equal(("ok", "127.0.0.1", false), (attempt.Class, attempt.RemoteIp, attempt.Tls));
         }
 
         var received = cluster.Sink.ReadMessages().Where(m => m.Message.Subject == "Your order 4711").ToList();

@@ -84,6 +84,7 @@ public static class GatewayExtensions
         app.UseWhen(context => context.Connection.LocalPort == settings.AdminPort, admin => admin.UseMiddleware<AdminBasicAuthMiddleware>());
         app.MapGrpcService<CampaignApi>().RequireHost(grpcHost);
         app.MapGrpcService<MessageApi>().RequireHost(grpcHost);
+        app.MapGrpcService<SuppressionApi>().RequireHost(grpcHost);
         app.MapGrpcHealthChecksService().RequireHost(grpcHost);
         app.MapGrpcReflectionService().RequireHost(grpcHost);
         app.MapOrleansDashboard(routePrefix: "/dashboard").RequireHost(adminHost);

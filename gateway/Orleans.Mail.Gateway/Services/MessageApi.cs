@@ -86,6 +86,9 @@ public sealed class MessageApi(IGrainFactory grains, IOptionsMonitor<GatewayOpti
                 SmtpReply = a.Reply,
                 SmtpCode = a.SmtpCode,
                 Action = a.Action,
+                Class = a.Class,
+                RemoteIp = a.RemoteIp ?? string.Empty,
+                Tls = a.Tls,
             }));
             response.Recipients.Add(item);
         }

@@ -10,7 +10,18 @@ namespace Orleans.Mail.Gateway.Services;
 public static class ProtoMapping
 {
     /// <summary>A campaign snapshot as the API's <c>Campaign</c>.</summary>
-    public static ApiCampaign ToApi(this CampaignSnapshot snapshot) => new()
+    public static ApiCampaign ToApi(this CampaignSnapshot snapshot)
+    {
+        var campaign = ToApiCounters(snapshot);
+        foreach (var (name, count) in snapshot.ClassCounts)
+        {
+            campaign.ClassCounts[name] = count;
+        }
+
+        return campaign;
+    }
+
+    private static ApiCampaign ToApiCounters(CampaignSnapshot snapshot) => new()
     {
         Id = snapshot.Id,
         Name = snapshot.Name,
@@ -24,6 +35,7 @@ public static class ProtoMapping
         Expired = snapshot.Count(MessageState.Expired),
         Suppressed = snapshot.Count(MessageState.Suppressed),
         MessagesPerSecond = snapshot.MessagesPerSecond,
+        PossibleDuplicates = snapshot.PossibleDuplicates,
         CreatedAt = Timestamp.FromDateTimeOffset(snapshot.CreatedAt),
         StartedAt = snapshot.StartedAt is { } started ? Timestamp.FromDateTimeOffset(started) : null,
         CompletedAt = snapshot.CompletedAt is { } completed ? Timestamp.FromDateTimeOffset(completed) : null,

@@ -21,6 +21,12 @@ public sealed record CampaignSnapshot
     /// <summary>Completion time (UTC), null until completed.</summary>
     [Id(7)] public DateTimeOffset? CompletedAt { get; init; }
 
+    /// <summary>Messages by the class of their last outcome (absent: not yet attempted).</summary>
+    [Id(8)] public IReadOnlyDictionary<string, long> ClassCounts { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Messages resent after a connection was lost between the final dot and its reply: the receiver may hold two copies.</summary>
+    [Id(9)] public long PossibleDuplicates { get; init; }
+
     /// <summary>All messages of the campaign.</summary>
     public long Total => Counts.Values.Sum();
 

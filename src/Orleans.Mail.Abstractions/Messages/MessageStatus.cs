@@ -6,13 +6,19 @@ namespace Orleans.Mail.Messages;
 /// <param name="SmtpCode">The reply's three-digit code, 0 when there was no reply.</param>
 /// <param name="Reply">The reply text, or the local failure when there was none.</param>
 /// <param name="Action"><c>delivered</c>, <c>defer</c> or <c>bounce</c>.</param>
+/// <param name="Class">The outcome class (<c>ok</c>, <c>greylist</c>, <c>invalid-recipient</c>, …).</param>
+/// <param name="RemoteIp">The IP address connected to, or null.</param>
+/// <param name="Tls">True when the session used TLS.</param>
 [GenerateSerializer, Immutable, Alias("orleans.mail.DeliveryAttemptRecord")]
 public sealed record DeliveryAttemptRecord(
     [property: Id(0)] DateTimeOffset Time,
     [property: Id(1)] string MxHost,
     [property: Id(2)] int SmtpCode,
     [property: Id(3)] string Reply,
-    [property: Id(4)] string Action);
+    [property: Id(4)] string Action,
+    [property: Id(5)] string Class = "other",
+    [property: Id(6)] string? RemoteIp = null,
+    [property: Id(7)] bool Tls = false);
 
 /// <summary>Delivery to one envelope recipient.</summary>
 [GenerateSerializer, Immutable, Alias("orleans.mail.RecipientStatus")]

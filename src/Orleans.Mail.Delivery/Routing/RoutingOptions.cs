@@ -15,6 +15,9 @@ public sealed class RoutingOptions
     /// <summary>Per-domain routes, lower-case domain → <c>host:port</c>; checked before the smarthost. Default none.</summary>
     public Dictionary<string, string> Routes { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The TCP port for MX hosts (25 in production; tests use a high port). Default 25.</summary>
+    /// <summary>
+    /// The TCP port for hosts found by MX look-up (MX mode, when a domain has neither a route nor a smarthost),
+    /// 1–65535, validated on start: 25 in production (RFC 5321 §4.5.4.2); tests use a high port. Default 25.
+    /// </summary>
     public int MxPort { get; set; } = 25;
 }

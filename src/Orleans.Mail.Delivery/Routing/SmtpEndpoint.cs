@@ -3,7 +3,11 @@ namespace Orleans.Mail.Delivery.Routing;
 /// <summary>A host and TCP port to deliver to, e.g. an MX host on port 25 or a smarthost.</summary>
 /// <param name="Host">A host name or IP address literal.</param>
 /// <param name="Port">TCP port, 1–65535.</param>
-public sealed record SmtpEndpoint(string Host, int Port)
+/// <param name="MxName">
+/// For an endpoint found by an MX look-up: the MX host name (or the domain itself for an implicit MX,
+/// RFC 5321 §5.1) whose address <paramref name="Host"/> is, kept for logs. Default null (configured routes).
+/// </param>
+public sealed record SmtpEndpoint(string Host, int Port, string? MxName = null)
 {
     /// <summary>Parses <c>host:port</c> (or <c>host</c> with <paramref name="defaultPort"/>); <c>[v6]:port</c> for IPv6 literals.</summary>
     /// <exception cref="FormatException">Not a host with an optional port in 1–65535.</exception>
@@ -47,6 +51,11 @@ public sealed record SmtpEndpoint(string Host, int Port)
             ? value
             : throw new FormatException($"'{text}' has no valid port (1-65535).");
 
-    /// <inheritdoc />
-    public override string ToString() => Host.Contains(':') ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
+    /// <summary>
+    /// <c>host:port</c> (<c>[v6]:port</c> for IPv6 literals); with an <see cref="MxName"/> the address is
+    /// always bracketed after the name, e.g. <c>mx1.example[127.0.0.2]:25</c>.
+    /// </summary>
+    public override string ToString() => MxName is not null
+        ? $"{MxName}[{Host}]:{Port}"
+        : Host.Contains(':') ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
 }

@@ -17,4 +17,11 @@ public enum SendResultKind
 /// <param name="Code">The reply code, 0 when there was no reply.</param>
 /// <param name="Reply">The full reply (code and text), or the local failure.</param>
 /// <param name="Kind">The outcome.</param>
-public sealed record SendOutcome(Guid Id, string Host, int Code, string Reply, SendResultKind Kind);
+/// <param name="Stage">Where the transaction ended: <c>connect</c>, <c>ehlo</c>, <c>mail</c>, <c>rcpt</c>, <c>data</c>, <c>dot</c> (the reply to the final dot), or <c>route</c> (no host to try).</param>
+/// <param name="Uncertain">True when the connection was lost after the final dot with no reply: the receiver may have the message.</param>
+/// <param name="RemoteIp">The IP address of the session, or null when none was made.</param>
+/// <param name="Tls">True when the session used TLS (STARTTLS).</param>
+/// <param name="Class">The class when it is known without reading the reply (a routing failure such as a null MX); else null.</param>
+public sealed record SendOutcome(
+    Guid Id, string Host, int Code, string Reply, SendResultKind Kind,
+    string Stage = "dot", bool Uncertain = false, string? RemoteIp = null, bool Tls = false, string? Class = null);

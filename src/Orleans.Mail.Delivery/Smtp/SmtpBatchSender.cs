@@ -24,20 +24,21 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
         string domain, IReadOnlyList<OutgoingMessage> messages, int maxMessagesPerSession, CancellationToken cancellationToken)
     {
         var outcomes = new List<SendOutcome>(messages.Count);
-        IReadOnlyList<SmtpEndpoint> endpoints;
-        try
+        var route = await router.ResolveAsync(domain, cancellationToken);
+        if (route.Failure is { } failure)
         {
-            endpoints = await router.ResolveAsync(domain, cancellationToken);
+            var kind = failure.Permanent ? SendResultKind.Permanent : SendResultKind.Temporary;
+            return messages.Select(m => new SendOutcome(m.Id, "-", failure.Code, failure.Reply, kind, Stage: "route", Class: failure.Class)).ToArray();
         }
-        catch (NoRouteException ex)
-        {
-            return messages.Select(m => new SendOutcome(m.Id, "-", 0, ex.Message, SendResultKind.Temporary)).ToArray();
-        }
+
+        var endpoints = route.Endpoints;
 
         var cursor = new Cursor();
         var reconnects = 0;
         string lastHost = "-";
         string lastError = "no connection attempted";
+        var lastCode = 0;
+        var lastStage = "connect";
         foreach (var endpoint in endpoints)
         {
             lastHost = endpoint.ToString();
@@ -51,6 +52,11 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
                     lastError = DescribeConnectFailure(ex);
+                    (lastCode, lastStage) = ex is SmtpCommandException refused ? ((int)refused.StatusCode, "ehlo") : (0, "connect");
+                    if (ex is SmtpProtocolException or IOException && lastCode == 0)
+                    {
+                        lastStage = "connect";
+                    }
                     LogConnectFailed(logger, lastHost, lastError);
                     break;
                 }
@@ -71,7 +77,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
 
         for (; cursor.Next < messages.Count; cursor.Next++)
         {
-            outcomes.Add(new SendOutcome(messages[cursor.Next].Id, lastHost, 0, lastError, SendResultKind.Temporary));
+            outcomes.Add(new SendOutcome(messages[cursor.Next].Id, lastHost, lastCode, lastError, SendResultKind.Temporary, Stage: lastStage));
         }
 
         return outcomes;
@@ -87,6 +93,8 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
         SmtpSession session, IReadOnlyList<OutgoingMessage> messages, Cursor cursor, List<SendOutcome> outcomes, int max, CancellationToken cancellationToken)
     {
         var host = session.Endpoint.ToString();
+        var ip = session.RemoteIp;
+        var tls = session.Client.IsSecure;
         while (cursor.Next < messages.Count && session.MessagesSent < max)
         {
             var message = messages[cursor.Next];
@@ -98,7 +106,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
             }
             catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or MimeKit.ParseException or ArgumentException)
             {
-                outcomes.Add(new SendOutcome(message.Id, host, 0, $"message could not be built: {ex.Message}", SendResultKind.Permanent));
+                outcomes.Add(new SendOutcome(message.Id, host, 0, $"message could not be built: {ex.Message}", SendResultKind.Permanent, "data", false, ip, tls));
                 continue;
             }
 
@@ -106,14 +114,14 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
             {
                 var reply = await session.Client.SendAsync(mime, message.Sender, [message.Recipient], cancellationToken);
                 session.MessagesSent++;
-                outcomes.Add(new SendOutcome(message.Id, host, 250, "250 " + reply, SendResultKind.Delivered));
+                outcomes.Add(new SendOutcome(message.Id, host, 250, "250 " + reply, SendResultKind.Delivered, "dot", false, ip, tls));
             }
             catch (SmtpCommandException ex)
             {
                 session.MessagesSent++;
                 var code = (int)ex.StatusCode;
                 var kind = code >= 500 ? SendResultKind.Permanent : SendResultKind.Temporary;
-                outcomes.Add(new SendOutcome(message.Id, host, code, $"{code} {ex.Message}", kind));
+                outcomes.Add(new SendOutcome(message.Id, host, code, $"{code} {ex.Message}", kind, StageOf(ex.ErrorCode), false, ip, tls));
                 if (code == 421 || !session.Client.IsConnected)
                 {
                     return false;
@@ -122,13 +130,23 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
             catch (Exception ex) when (ex is IOException or SocketException or SmtpProtocolException or ServiceNotConnectedException or TimeoutException
                                        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                outcomes.Add(new SendOutcome(message.Id, host, 0, $"connection lost: {ex.Message}", SendResultKind.Temporary));
+                var uncertain = session.Tracker.AwaitingFinalReply;
+                var reply = uncertain ? $"connection lost after the final dot, no reply: {ex.Message}" : $"connection lost: {ex.Message}";
+                outcomes.Add(new SendOutcome(message.Id, host, 0, reply, SendResultKind.Temporary, uncertain ? "dot" : "data", uncertain, ip, tls));
                 return false;
             }
         }
 
         return true;
     }
+
+    private static string StageOf(SmtpErrorCode error) => error switch
+    {
+        SmtpErrorCode.SenderNotAccepted => "mail",
+        SmtpErrorCode.RecipientNotAccepted => "rcpt",
+        SmtpErrorCode.MessageNotAccepted => "dot",
+        _ => "data",
+    };
 
     private static string DescribeConnectFailure(Exception ex) => ex switch
     {

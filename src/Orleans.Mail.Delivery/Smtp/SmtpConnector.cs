@@ -11,13 +11,13 @@ namespace Orleans.Mail.Delivery.Smtp;
 public sealed class SmtpConnector(IOptions<SmtpOptions> options)
 {
     /// <summary>
-    /// Connects to <paramref name="endpoint"/> and returns a ready <see cref="SmtpClient"/> (greeting read,
-    /// EHLO done, STARTTLS used when offered with certificate checks off, as opportunistic TLS does).
+    /// Connects to <paramref name="endpoint"/> and returns a ready session (greeting read, EHLO done,
+    /// STARTTLS used when offered with certificate checks off, as opportunistic TLS does).
     /// </summary>
     /// <exception cref="LoopbackOnlyException">The host is outside loopback and LoopbackOnly is on.</exception>
     /// <exception cref="SocketException">No connection could be made.</exception>
     /// <exception cref="SmtpCommandException">The greeting or EHLO was refused.</exception>
-    public async Task<SmtpClient> ConnectAsync(SmtpEndpoint endpoint, CancellationToken cancellationToken)
+    public async Task<SmtpSession> ConnectAsync(SmtpEndpoint endpoint, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var addresses = IPAddress.TryParse(endpoint.Host, out var literal)
@@ -26,7 +26,8 @@ public sealed class SmtpConnector(IOptions<SmtpOptions> options)
         var candidates = LoopbackGuard.Filter(endpoint.Host, addresses, settings.LoopbackOnly);
 
         var socket = await ConnectSocketAsync(candidates, endpoint.Port, settings.ConnectTimeoutMs, cancellationToken);
-        var client = new SmtpClient
+        var tracker = new FinalDotTracker();
+        var client = new SmtpClient(tracker)
         {
             LocalDomain = settings.EhloName,
             Timeout = settings.CommandTimeoutMs,
@@ -35,8 +36,10 @@ public sealed class SmtpConnector(IOptions<SmtpOptions> options)
         };
         try
         {
-            await client.ConnectAsync(socket, endpoint.Host, endpoint.Port, SecureSocketOptions.StartTlsWhenAvailable, cancellationToken);
-            return client;
+            var remote = (socket.RemoteEndPoint as IPEndPoint)?.Address.ToString();
+            // The MX host name (not the IP literal) is what a TLS certificate names and what SNI should carry.
+            await client.ConnectAsync(socket, endpoint.MxName ?? endpoint.Host, endpoint.Port, SecureSocketOptions.StartTlsWhenAvailable, cancellationToken);
+            return new SmtpSession(client, endpoint, tracker, remote);
         }
         catch
         {

@@ -6,13 +6,19 @@ using Orleans.Mail.Delivery.Routing;
 namespace Orleans.Mail.Delivery.Smtp;
 
 /// <summary>An open SMTP session and how much it has carried.</summary>
-public sealed class SmtpSession(SmtpClient client, SmtpEndpoint endpoint)
+public sealed class SmtpSession(SmtpClient client, SmtpEndpoint endpoint, FinalDotTracker tracker, string? remoteIp)
 {
     /// <summary>The connected client.</summary>
     public SmtpClient Client { get; } = client;
 
     /// <summary>Where it is connected.</summary>
     public SmtpEndpoint Endpoint { get; } = endpoint;
+
+    /// <summary>Knows whether a final dot is waiting for its reply.</summary>
+    public FinalDotTracker Tracker { get; } = tracker;
+
+    /// <summary>The IP address connected to.</summary>
+    public string? RemoteIp { get; } = remoteIp;
 
     /// <summary>Messages sent over it so far.</summary>
     public int MessagesSent { get; set; }
@@ -60,8 +66,7 @@ public sealed class SmtpSessionPool : IAsyncDisposable
             }
         }
 
-        var client = await _connector.ConnectAsync(endpoint, cancellationToken);
-        return new SmtpSession(client, endpoint);
+        return await _connector.ConnectAsync(endpoint, cancellationToken);
     }
 
     /// <summary>Gives a session back: kept when healthy and under <paramref name="maxMessages"/>, else closed.</summary>

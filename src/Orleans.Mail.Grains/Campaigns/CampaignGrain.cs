@@ -144,7 +144,7 @@ public sealed partial class CampaignGrain(
             return _snapshot;
         }
 
-        var (counts, recent) = await spool.CountAsync(CampaignUuid, RateWindow);
+        var (counts, recent, classes, duplicates) = await spool.CountAsync(CampaignUuid, RateWindow);
         var state = record.State;
         if (state.State == CampaignState.Running && counts.Count > 0 && counts.Keys.All(IsTerminal))
         {
@@ -160,6 +160,8 @@ public sealed partial class CampaignGrain(
             Name = state.Definition?.Name ?? string.Empty,
             State = state.State,
             Counts = counts,
+            ClassCounts = classes,
+            PossibleDuplicates = duplicates,
             MessagesPerSecond = recent / RateWindow.TotalSeconds,
             CreatedAt = state.CreatedAt,
             StartedAt = state.StartedAt,

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using Orleans.Concurrency;
 using Orleans.Mail.Delivery;
+using Orleans.Mail.Delivery.Classification;
 using Orleans.Mail.Delivery.Composition;
 using Orleans.Mail.Delivery.Retries;
 using Orleans.Mail.Delivery.Smtp;
@@ -21,6 +22,7 @@ public sealed class DeliveryWorkerGrain(
     CampaignContentCache campaigns,
     DeliveryQueue queue,
     RetrySchedule retries,
+    OutcomeClassifier classifier,
     IOptions<PacingOptions> pacing,
     TimeProvider time) : Grain, IDeliveryWorkerGrain
 {
@@ -41,27 +43,28 @@ public sealed class DeliveryWorkerGrain(
         foreach (var result in results)
         {
             var message = byId[result.Id];
-            switch (result.Kind)
+            var classification = classifier.Classify(result);
+            switch (classification.Action)
             {
-                case SendResultKind.Delivered:
+                case ReplyAction.Delivered:
                     delivered++;
-                    outcomes.Add(new AttemptOutcome(result.Id, MessageState.Delivered, null, result.Host, result.Code, result.Reply, "delivered", now));
+                    outcomes.Add(Outcome(result, MessageState.Delivered, null, "delivered", classification, now));
                     break;
-                case SendResultKind.Permanent:
+                case ReplyAction.Bounce:
                     bounced++;
-                    outcomes.Add(new AttemptOutcome(result.Id, MessageState.Bounced, null, result.Host, result.Code, result.Reply, "bounce", now));
+                    outcomes.Add(Outcome(result, MessageState.Bounced, null, "bounce", classification, now));
                     break;
                 default:
                     var next = retries.NextAttempt(message.Attempts + 1, message.CreatedAt);
                     if (next is null)
                     {
                         expired++;
-                        outcomes.Add(new AttemptOutcome(result.Id, MessageState.Expired, null, result.Host, result.Code, result.Reply, "defer", now));
+                        outcomes.Add(Outcome(result, MessageState.Expired, null, "defer", classification, now));
                     }
                     else
                     {
                         deferred++;
-                        outcomes.Add(new AttemptOutcome(result.Id, MessageState.Deferred, next, result.Host, result.Code, result.Reply, "defer", now));
+                        outcomes.Add(Outcome(result, MessageState.Deferred, next, "defer", classification, now));
                     }
 
                     break;
@@ -71,6 +74,11 @@ public sealed class DeliveryWorkerGrain(
         await queue.RecordAsync(outcomes);
         return new DeliveryBatchResult(delivered, deferred, bounced, expired);
     }
+
+    private static AttemptOutcome Outcome(
+        SendOutcome result, MessageState state, DateTimeOffset? next, string action, OutcomeClass classification, DateTimeOffset now) =>
+        new(result.Id, state, next, result.Host, result.Code, result.Reply, action, now,
+            classification.Class, classification.Suppress && state == MessageState.Bounced, result.RemoteIp, result.Tls, result.Uncertain);
 
     private async Task<OutgoingMessage> PrepareAsync(LeasedMessage message)
     {

@@ -1,0 +1,70 @@
+using Npgsql;
+using Orleans.Mail.Suppression;
+
+namespace Orleans.Mail.Storage;
+
+/// <summary>Each tenant's suppression list: addresses never sent to again, compared case-insensitively.</summary>
+public sealed class SuppressionStore(NpgsqlDataSource dataSource, TimeProvider time)
+{
+    /// <summary>Adds addresses (already on the list: kept as they are); returns how many were new.</summary>
+    public async Task<int> AddAsync(string tenant, IReadOnlyList<string> addresses, string reason, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "INSERT INTO suppression (tenant, address_key, address, reason, class, created_at) " +
+            "SELECT $1, lower(a), a, $3, 'manual', $4 FROM unnest($2::text[]) AS a ON CONFLICT (tenant, address_key) DO NOTHING");
+        command.Parameters.Add(new() { Value = tenant });
+        command.Parameters.Add(new() { Value = addresses.ToArray() });
+        command.Parameters.Add(new() { Value = reason });
+        command.Parameters.Add(new() { Value = time.GetUtcNow() });
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Removes addresses; returns how many were on the list.</summary>
+    public async Task<int> RemoveAsync(string tenant, IReadOnlyList<string> addresses, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "DELETE FROM suppression WHERE tenant = $1 AND address_key = ANY(SELECT lower(a) FROM unnest($2::text[]) AS a)");
+        command.Parameters.Add(new() { Value = tenant });
+        command.Parameters.Add(new() { Value = addresses.ToArray() });
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The entries for the given addresses that are on the list.</summary>
+    public async Task<IReadOnlyList<SuppressionEntry>> FindAsync(string tenant, IReadOnlyList<string> addresses, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT address, reason, class, created_at FROM suppression " +
+            "WHERE tenant = $1 AND address_key = ANY(SELECT lower(a) FROM unnest($2::text[]) AS a) ORDER BY address_key");
+        command.Parameters.Add(new() { Value = tenant });
+        command.Parameters.Add(new() { Value = addresses.ToArray() });
+        return await ReadAsync(command, int.MaxValue, cancellationToken);
+    }
+
+    /// <summary>One page of the list in address order, after <paramref name="afterKey"/> (lower-case address).</summary>
+    public async Task<(IReadOnlyList<SuppressionEntry> Entries, string? NextAfter)> ListAsync(
+        string tenant, string? afterKey, int pageSize, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT address, reason, class, created_at FROM suppression WHERE tenant = $1 AND ($2::text IS NULL OR address_key > $2) " +
+            "ORDER BY address_key LIMIT $3");
+        command.Parameters.Add(new() { Value = tenant });
+        command.Parameters.Add(new() { Value = (object?)afterKey ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = pageSize + 1 });
+        var entries = await ReadAsync(command, pageSize + 1, cancellationToken);
+        return entries.Count > pageSize
+            ? (entries.Take(pageSize).ToArray(), entries[pageSize - 1].Address.ToLowerInvariant())
+            : (entries, null);
+    }
+
+    private static async Task<List<SuppressionEntry>> ReadAsync(NpgsqlCommand command, int max, CancellationToken cancellationToken)
+    {
+        var entries = new List<SuppressionEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (entries.Count < max && await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(new SuppressionEntry(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3)));
+        }
+
+        return entries;
+    }
+}

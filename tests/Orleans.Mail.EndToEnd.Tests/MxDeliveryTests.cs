@@ -1,0 +1,71 @@
+using Orleans.Mail.Api.V1;
+using Orleans.Mail.TestSupport;
+
+namespace Orleans.Mail.EndToEnd.Tests;
+
+/// <summary>Delivery in MX mode over real DNS (dnsmasq) to a scripted SMTP server with per-recipient answers.</summary>
+public sealed class MxDeliveryTests
+{
+    [Fact]
+    public async Task Campaign_GoodUnknownGreylistedAndNullMx_RightCountPerStateAndUnknownsSuppressedNextTime()
+    {
+        await using var receiver = await ScriptedSmtpServer.StartAsync();
+        await using var dns = await Dnsmasq.StartAsync(new DnsmasqConfig()
+            .Mx("mixed.example", "mx.mixed.example", 10)
+            .Host("mx.mixed.example", "127.0.0.1")
+            .NullMx("nullmx.example"), TestContext.Current.CancellationToken);
+        await using var cluster = new MailCluster
+        {
+            UseSmarthost = false,
+            StartReceiver = false,
+            ConfigureSilo = env =>
+            {
+                env["Dns__Servers__0"] = dns.Server;
+                env["Dns__TimeoutMs"] = "1000";
+                env["Routing__MxPort"] = receiver.Port.ToString();
+            },
+        };
+        await cluster.InitializeAsync();
+
+        var rows = new List<Recipient>();
+        rows.AddRange(Enumerable.Range(0, 10).Select(i => new Recipient { Address = $"good{i}@mixed.example" }));
+        rows.AddRange(Enumerable.Range(0, 3).Select(i => new Recipient { Address = $"unknown{i}@mixed.example" }));
+        rows.AddRange(Enumerable.Range(0, 2).Select(i => new Recipient { Address = $"grey{i}@mixed.example" }));
+        rows.AddRange(Enumerable.Range(0, 2).Select(i => new Recipient { Address = $"someone{i}@nullmx.example" }));
+
+        var first = await RunAsync(cluster, rows);
+        Assert.Equal((17L, 12L, 5L, 0L, 0L, 0L), (first.Total, first.Delivered, first.Bounced, first.Deferred, first.Expired, first.Suppressed));
+        Assert.Equal(12, first.ClassCounts["ok"]);
+        Assert.Equal(3, first.ClassCounts["invalid-recipient"]);
+        Assert.Equal(2, first.ClassCounts["bad-domain"]);
+
+        // The receiver's own record: each good and greylisted recipient exactly once; greylisted ones tried twice.
+        var received = receiver.Received.SelectMany(m => m.Recipients).ToList();
+        Assert.Equal(12, received.Count);
+        Assert.Equal(12, received.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.Equal(2, receiver.RcptAttempts("grey0@mixed.example"));
+        Assert.Equal(1, receiver.RcptAttempts("unknown0@mixed.example"));
+        Assert.Equal(0, receiver.RcptAttempts("someone0@nullmx.example"));
+
+        // Recipient-level bounces are suppressed for the next campaign: no attempt at all.
+        var second = await RunAsync(cluster, rows);
+        Assert.Equal((17L, 12L, 0L, 5L), (second.Total, second.Delivered, second.Bounced, second.Suppressed));
+        Assert.Equal(1, receiver.RcptAttempts("unknown0@mixed.example"));
+        Assert.Equal(24, receiver.Received.SelectMany(m => m.Recipients).Count());
+    }
+
+    private static async Task<Campaign> RunAsync(MailCluster cluster, IReadOnlyList<Recipient> rows)
+    {
+        var created = await cluster.Campaigns.CreateCampaignAsync(CampaignFlow.Definition());
+        await CampaignFlow.AddAsync(cluster.Campaigns, created.Id, rows, batchSize: 100);
+        await cluster.Campaigns.StartCampaignAsync(new StartCampaignRequest { CampaignId = created.Id });
+        try
+        {
+            return await CampaignFlow.WaitCompletedAsync(cluster.Campaigns, created.Id, TimeSpan.FromMinutes(1));
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\n{cluster.Diagnostics}", ex);
+        }
+    }
+}
