@@ -21,11 +21,11 @@ public sealed class RetryScheduleTests
     }
 
     [Theory]
-    [InlineData(1, 300)]
-    [InlineData(2, 900)]
-    [InlineData(3, 1800)]
-    [InlineData(4, 3600)]
-    [InlineData(5, 7200)]
+    [InlineData(1, 900)]
+    [InlineData(2, 1800)]
+    [InlineData(3, 3600)]
+    [InlineData(4, 7200)]
+    [InlineData(5, 14400)]
     [InlineData(6, 14400)]
     public void NextAttempt_NoJitter_WaitsIntervalOfAttempt(int attempts, int seconds)
     {
@@ -57,7 +57,7 @@ public sealed class RetryScheduleTests
     {
         var (schedule, time) = Create();
 
-        Assert.Equal(time.GetUtcNow() + TimeSpan.FromSeconds(300), schedule.NextAttempt(attempts, Accepted));
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromSeconds(900), schedule.NextAttempt(attempts, Accepted));
     }
 
     [Fact]
@@ -71,9 +71,9 @@ public sealed class RetryScheduleTests
     }
 
     [Theory]
-    [InlineData(10, 1, 300)]
+    [InlineData(10, 1, 900)]
     [InlineData(10, 6, 14400)]
-    [InlineData(50, 2, 900)]
+    [InlineData(50, 2, 1800)]
     public void NextAttempt_WithJitter_StaysWithinBaseAndBasePlusPercent(int jitterPercent, int attempts, int seconds)
     {
         var (schedule, time) = Create(jitterPercent);
@@ -143,5 +143,55 @@ public sealed class RetryScheduleTests
         var next = schedule.NextAttempt(6, Accepted);
 
         Assert.Equal(Accepted.AddHours(71), next);
+    }
+
+    [Theory]
+    [InlineData(1, 60)]
+    [InlineData(2, 300)]
+    [InlineData(9, 3600)]
+    public void NextAttempt_TransactionalProfile_WaitsMinutes(int attempts, int seconds)
+    {
+        var (schedule, time) = Create();
+
+        var next = schedule.NextAttempt(attempts, Accepted, RetryProfile.Transactional);
+
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromSeconds(seconds), next);
+    }
+
+    [Fact]
+    public void NextAttempt_TransactionalPastTwelveHours_Expires()
+    {
+        var (schedule, time) = Create();
+        time.Advance(TimeSpan.FromHours(12));
+
+        Assert.Null(schedule.NextAttempt(5, Accepted, RetryProfile.Transactional));
+        Assert.NotNull(schedule.NextAttempt(5, Accepted, RetryProfile.Bulk));
+    }
+
+    [Theory]
+    [InlineData("450 4.7.1 Greylisted, please try again in 120 seconds", 120)]
+    [InlineData("421 4.7.0 Too many messages, retry after 10 minutes", 600)]
+    [InlineData("451 4.3.0 Temporary failure, try again later in 2 hours", 7200)]
+    public void NextAttempt_ReplyWithRetryHint_WaitsAsTold(string reply, int seconds)
+    {
+        var (schedule, time) = Create();
+
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromSeconds(seconds), schedule.NextAttempt(1, Accepted, RetryProfile.Bulk, reply));
+    }
+
+    [Fact]
+    public void NextAttempt_HintLongerThanCap_CappedAtSixHours()
+    {
+        var (schedule, time) = Create();
+
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromHours(6), schedule.NextAttempt(1, Accepted, RetryProfile.Bulk, "452 try again in 48 hours"));
+    }
+
+    [Fact]
+    public void NextAttempt_ReplyWithoutHint_UsesSchedule()
+    {
+        var (schedule, time) = Create();
+
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromSeconds(900), schedule.NextAttempt(1, Accepted, RetryProfile.Bulk, "451 4.7.1 Service unavailable, try later"));
     }
 }

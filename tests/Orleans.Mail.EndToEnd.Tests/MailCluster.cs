@@ -82,6 +82,8 @@ public sealed class MailCluster : IAsyncLifetime
         _siloEnvironment["Retry__IntervalsSeconds__0"] = "1";
         _siloEnvironment["Retry__IntervalsSeconds__1"] = "1";
         _siloEnvironment["Retry__IntervalsSeconds__2"] = "2";
+        _siloEnvironment["Retry__TransactionalIntervalsSeconds__0"] = "1";
+        _siloEnvironment["Retry__TransactionalIntervalsSeconds__1"] = "2";
         _siloEnvironment["Retry__JitterPercent"] = "0";
         _siloEnvironment["Pacing__LeaseSeconds"] = "8";
         _siloEnvironment["Pacing__DispatchIntervalMs"] = "250";

@@ -8,12 +8,15 @@ public sealed class RetryOptions
     /// <summary>The configuration section name.</summary>
     public const string Section = "Retry";
 
-    /// <summary>The waits used when <see cref="IntervalsSeconds"/> is empty: 5 min growing to 4 h, as bulk senders do.</summary>
-    public static readonly IReadOnlyList<int> DefaultIntervalsSeconds = [300, 900, 1800, 3600, 7200, 14400];
+    /// <summary>The bulk waits used when <see cref="IntervalsSeconds"/> is empty: 15 min growing to 4 h.</summary>
+    public static readonly IReadOnlyList<int> DefaultIntervalsSeconds = [900, 1800, 3600, 7200, 14400];
+
+    /// <summary>The transactional waits used when <see cref="TransactionalIntervalsSeconds"/> is empty: minutes, growing to 1 h.</summary>
+    public static readonly IReadOnlyList<int> DefaultTransactionalIntervalsSeconds = [60, 300, 600, 1200, 1800, 3600];
 
     /// <summary>
-    /// Waits after the 1st, 2nd, … temporary failure, in seconds; the last one repeats. Empty (the
-    /// default) means <see cref="DefaultIntervalsSeconds"/>. (Empty rather than pre-filled because the
+    /// Bulk (campaign) profile: waits after the 1st, 2nd, … temporary failure, in seconds; the last one
+    /// repeats. Empty (the default) means <see cref="DefaultIntervalsSeconds"/>. (Empty rather than pre-filled because the
     /// configuration binder appends to a pre-filled array instead of replacing it.)
     /// </summary>
     public int[] IntervalsSeconds { get; set; } = [];
@@ -21,9 +24,24 @@ public sealed class RetryOptions
     /// <summary>The waits in force: <see cref="IntervalsSeconds"/>, or the defaults when it is empty.</summary>
     public IReadOnlyList<int> EffectiveIntervalsSeconds => IntervalsSeconds.Length > 0 ? IntervalsSeconds : DefaultIntervalsSeconds;
 
-    /// <summary>A message still undelivered this long after it was accepted expires, in seconds. Default 259,200 (72 h).</summary>
+    /// <summary>Bulk profile: a message still undelivered this long after it was accepted expires, in seconds. Default 259,200 (72 h).</summary>
     [Range(1, 30 * 24 * 3600)]
     public int MaxAgeSeconds { get; set; } = 72 * 3600;
+
+    /// <summary>Transactional profile: waits in seconds, as <see cref="IntervalsSeconds"/>. Empty (the default) means <see cref="DefaultTransactionalIntervalsSeconds"/>.</summary>
+    public int[] TransactionalIntervalsSeconds { get; set; } = [];
+
+    /// <summary>The transactional waits in force.</summary>
+    public IReadOnlyList<int> EffectiveTransactionalIntervalsSeconds =>
+        TransactionalIntervalsSeconds.Length > 0 ? TransactionalIntervalsSeconds : DefaultTransactionalIntervalsSeconds;
+
+    /// <summary>Transactional profile: maximum age in seconds. Default 43,200 (12 h).</summary>
+    [Range(1, 30 * 24 * 3600)]
+    public int TransactionalMaxAgeSeconds { get; set; } = 12 * 3600;
+
+    /// <summary>Longest wait a retry hint in a reply ("try again in 30 minutes") may set, in seconds. Default 21,600 (6 h).</summary>
+    [Range(1, 7 * 24 * 3600)]
+    public int MaxHintSeconds { get; set; } = 6 * 3600;
 
     /// <summary>Random spread added to each wait, in percent of it (0–50), so retries do not arrive in waves. Default 10.</summary>
     [Range(0, 50)]

@@ -2,7 +2,19 @@ using Microsoft.Extensions.Options;
 
 namespace Orleans.Mail.Delivery.Retries;
 
-/// <summary>Decides, after a temporary failure, when the next attempt is due or that the message expires.</summary>
+/// <summary>Which retry schedule a message follows.</summary>
+public enum RetryProfile
+{
+    /// <summary>Campaign mail: 15 min growing to 4 h, up to 72 h (defaults).</summary>
+    Bulk,
+    /// <summary>Transactional mail: minutes, up to 12 h (defaults).</summary>
+    Transactional,
+}
+
+/// <summary>
+/// Decides, after a temporary failure, when the next attempt is due or that the message expires. Our own
+/// throttling never comes here: only real attempts do.
+/// </summary>
 public sealed class RetrySchedule(IOptions<RetryOptions> options, TimeProvider time)
 {
     /// <summary>
@@ -11,18 +23,26 @@ public sealed class RetrySchedule(IOptions<RetryOptions> options, TimeProvider t
     /// </summary>
     /// <param name="attemptsSoFar">Attempts made including the one that just failed (≥ 1).</param>
     /// <param name="acceptedAt">When the message was accepted.</param>
-    public DateTimeOffset? NextAttempt(int attemptsSoFar, DateTimeOffset acceptedAt)
+    /// <param name="profile">The schedule to follow.</param>
+    /// <param name="reply">The failed attempt's reply; a retry hint in it ("try again in 10 minutes") sets the wait, up to <see cref="RetryOptions.MaxHintSeconds"/>.</param>
+    public DateTimeOffset? NextAttempt(int attemptsSoFar, DateTimeOffset acceptedAt, RetryProfile profile = RetryProfile.Bulk, string? reply = null)
     {
         var settings = options.Value;
         var now = time.GetUtcNow();
-        var deadline = acceptedAt + TimeSpan.FromSeconds(settings.MaxAgeSeconds);
+        var maxAge = profile == RetryProfile.Transactional ? settings.TransactionalMaxAgeSeconds : settings.MaxAgeSeconds;
+        var deadline = acceptedAt + TimeSpan.FromSeconds(maxAge);
         if (now >= deadline)
         {
             return null;
         }
 
-        var intervals = settings.EffectiveIntervalsSeconds;
+        var intervals = profile == RetryProfile.Transactional ? settings.EffectiveTransactionalIntervalsSeconds : settings.EffectiveIntervalsSeconds;
         var baseWait = TimeSpan.FromSeconds(intervals[Math.Clamp(attemptsSoFar - 1, 0, intervals.Count - 1)]);
+        if (RetryHint.Parse(reply) is { } hint && hint > TimeSpan.Zero)
+        {
+            baseWait = hint < TimeSpan.FromSeconds(settings.MaxHintSeconds) ? hint : TimeSpan.FromSeconds(settings.MaxHintSeconds);
+        }
+
         var jitter = baseWait * (settings.JitterPercent / 100.0 * Random.Shared.NextDouble());
         var next = now + baseWait + jitter;
         // The last try happens at the deadline rather than never.

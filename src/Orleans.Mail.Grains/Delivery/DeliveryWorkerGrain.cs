@@ -55,7 +55,8 @@ public sealed class DeliveryWorkerGrain(
                     outcomes.Add(Outcome(result, MessageState.Bounced, null, "bounce", classification, now));
                     break;
                 default:
-                    var next = retries.NextAttempt(message.Attempts + 1, message.CreatedAt);
+                    var profile = message.CampaignId is null ? RetryProfile.Transactional : RetryProfile.Bulk;
+                    var next = retries.NextAttempt(message.Attempts + 1, message.CreatedAt, profile, result.Reply);
                     if (next is null)
                     {
                         expired++;
