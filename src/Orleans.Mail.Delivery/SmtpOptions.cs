@@ -36,4 +36,17 @@ public sealed class SmtpOptions
     /// <summary>An idle pooled connection is closed (QUIT) after this long, in ms. Default 10,000.</summary>
     [Range(100, 600_000)]
     public int IdleConnectionMs { get; set; } = 10_000;
+
+    /// <summary>
+    /// Recipient domains (lower-case A-labels, matched case-insensitively) whose mail must only travel over TLS,
+    /// as an MTA-STS policy in <c>enforce</c> mode (RFC 8461 §5) or DANE (RFC 7672) would demand: STARTTLS
+    /// (RFC 3207) must be offered and its handshake must succeed, otherwise the messages are deferred with
+    /// class <c>tls-required</c> and never sent in cleartext. Every other domain uses opportunistic TLS
+    /// (RFC 7435): STARTTLS when offered, and a cleartext retry on a new connection when its handshake fails.
+    /// Default none.
+    /// </summary>
+    public List<string> RequireTlsDomains { get; set; } = [];
+
+    /// <summary>True when <paramref name="domain"/> is listed in <see cref="RequireTlsDomains"/> (case-insensitive).</summary>
+    public bool RequiresTls(string domain) => RequireTlsDomains.Exists(d => string.Equals(d.Trim(), domain, StringComparison.OrdinalIgnoreCase));
 }

@@ -74,12 +74,12 @@ public sealed class RetryScheduleTests
     [InlineData(10, 1, 900)]
     [InlineData(10, 6, 14400)]
     [InlineData(50, 2, 1800)]
-    public void NextAttempt_WithJitter_StaysWithinBaseAndBasePlusPercent(int jitterPercent, int attempts, int seconds)
+    public void NextAttempt_WithJitter_StaysWithinBaseLessPercentAndBase(int jitterPercent, int attempts, int seconds)
     {
         var (schedule, time) = Create(jitterPercent);
         var now = time.GetUtcNow();
-        var earliest = now + TimeSpan.FromSeconds(seconds);
-        var latest = now + TimeSpan.FromSeconds(seconds * (1 + jitterPercent / 100.0));
+        var earliest = now + TimeSpan.FromSeconds(seconds * (1 - jitterPercent / 100.0));
+        var latest = now + TimeSpan.FromSeconds(seconds);
         var seen = new HashSet<DateTimeOffset>();
 
         for (var i = 0; i < 500; i++)

@@ -4,7 +4,7 @@ using Orleans.Mail.Api.V1;
 namespace Orleans.Mail.Gateway.Validation;
 
 /// <summary>Checks of addresses, header fields and sizes, with MimeKit's parser in strict RFC 5322 mode.</summary>
-public static class MailRules
+public static partial class MailRules
 {
     private static readonly ParserOptions Strict = new()
     {
@@ -101,23 +101,55 @@ public static class MailRules
         }
     }
 
-    /// <summary>Checks extra header fields: printable-ASCII names without ':' and values without CR or LF.</summary>
+    /// <summary>
+    /// Fields the engine writes itself on every message (RFC 5322 §3.6 and RFC 2045 allow each at most once), so an
+    /// extra header of that name would put a second one on the wire (receivers such as Gmail reject that as not
+    /// RFC 5322 compliant).
+    /// </summary>
+    public static IReadOnlyList<string> EngineFields { get; } =
+        ["From", "To", "Cc", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type", "Content-Transfer-Encoding"];
+
+    /// <summary>Fields the engine does not write but RFC 5322 §3.6 allows at most once: an extra header may set each once.</summary>
+    public static IReadOnlyList<string> SingletonFields { get; } = ["Sender", "Reply-To", "Bcc", "In-Reply-To", "References"];
+
+    /// <summary>
+    /// Checks extra header fields: printable-ASCII names without ':' and values without CR or LF; no field the
+    /// engine writes itself (<see cref="EngineFields"/>), no second copy of a <see cref="SingletonFields"/> field,
+    /// and a Message-ID value in RFC 5322 msg-id syntax (<c>&lt;left@right&gt;</c>).
+    /// </summary>
     public static void Headers(FieldErrors errors, IReadOnlyList<Api.V1.Header> headers)
     {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < headers.Count; i++)
         {
             var header = headers[i];
-            if (header.Name.Length == 0 || header.Name.Any(c => c <= ' ' || c >= 127 || c == ':'))
+            var name = header.Name;
+            if (name.Length == 0 || name.Any(c => c <= ' ' || c >= 127 || c == ':'))
             {
                 errors.Add($"headers[{i}].name", "must be printable ASCII without spaces or ':'");
+            }
+            else if (EngineFields.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add($"headers[{i}].name", $"'{name}' is written by the engine and must appear only once; set it through its request field, not as an extra header");
+            }
+            else if (SingletonFields.FirstOrDefault(f => f.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } singleton && !seen.Add(singleton))
+            {
+                errors.Add($"headers[{i}].name", $"'{name}' must appear only once (RFC 5322 section 3.6)");
             }
 
             if (HasLineBreak(header.Value))
             {
                 errors.Add($"headers[{i}].value", "must not contain CR or LF");
             }
+            else if (name.Equals("Message-ID", StringComparison.OrdinalIgnoreCase) && !IsMessageId(header.Value))
+            {
+                errors.Add($"headers[{i}].value", $"'{header.Value}' is not a valid msg-id (RFC 5322 section 3.6.4: <left@right>)");
+            }
         }
     }
+
+    /// <summary>True when <paramref name="value"/> is one RFC 5322 msg-id, <c>&lt;id-left@id-right&gt;</c>, surrounding blanks allowed.</summary>
+    public static bool IsMessageId(string value) => MessageId().IsMatch(value.Trim(' ', '\t'));
 
     /// <summary>A plain header value (such as Subject): records CR or LF.</summary>
     public static void HeaderValue(FieldErrors errors, string field, string value)
@@ -141,4 +173,10 @@ public static class MailRules
 
     /// <summary>True when the text holds a CR or LF.</summary>
     public static bool HasLineBreak(string value) => value.AsSpan().IndexOfAny('\r', '\n') >= 0;
+
+    // RFC 5322 §3.6.4 msg-id: "<" dot-atom-text "@" (dot-atom-text / no-fold-literal) ">".
+    [System.Text.RegularExpressions.GeneratedRegex(
+        @"^<[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*|\[[\x21-\x5A\x5E-\x7E]*\])>$",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex MessageId();
 }

@@ -43,7 +43,7 @@ public sealed class RetryOptions
     [Range(1, 7 * 24 * 3600)]
     public int MaxHintSeconds { get; set; } = 6 * 3600;
 
-    /// <summary>Random spread added to each wait, in percent of it (0–50), so retries do not arrive in waves. Default 10.</summary>
+    /// <summary>Random spread taken off each wait, in percent of it (0–50), so retries do not arrive in waves; a wait never grows past its configured value. Default 10.</summary>
     [Range(0, 50)]
     public int JitterPercent { get; set; } = 10;
 }

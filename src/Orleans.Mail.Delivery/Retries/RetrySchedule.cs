@@ -38,13 +38,21 @@ public sealed class RetrySchedule(IOptions<RetryOptions> options, TimeProvider t
 
         var intervals = profile == RetryProfile.Transactional ? settings.EffectiveTransactionalIntervalsSeconds : settings.EffectiveIntervalsSeconds;
         var baseWait = TimeSpan.FromSeconds(intervals[Math.Clamp(attemptsSoFar - 1, 0, intervals.Count - 1)]);
+        var jitterShare = settings.JitterPercent / 100.0 * Random.Shared.NextDouble();
+        DateTimeOffset next;
         if (RetryHint.Parse(reply) is { } hint && hint > TimeSpan.Zero)
         {
-            baseWait = hint < TimeSpan.FromSeconds(settings.MaxHintSeconds) ? hint : TimeSpan.FromSeconds(settings.MaxHintSeconds);
+            // The server said when to come back: never earlier than that (jitter only adds).
+            var wait = hint < TimeSpan.FromSeconds(settings.MaxHintSeconds) ? hint : TimeSpan.FromSeconds(settings.MaxHintSeconds);
+            next = now + wait + wait * jitterShare;
+        }
+        else
+        {
+            // Our own schedule: never later than the configured wait (jitter only takes off), so a
+            // greylisted message comes back within its first interval, and retries still spread out.
+            next = now + baseWait - baseWait * jitterShare;
         }
 
-        var jitter = baseWait * (settings.JitterPercent / 100.0 * Random.Shared.NextDouble());
-        var next = now + baseWait + jitter;
         // The last try happens at the deadline rather than never.
         return next > deadline ? deadline : next;
     }

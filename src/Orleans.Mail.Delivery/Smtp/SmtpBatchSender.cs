@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Text;
 using MailKit;
 using MailKit.Net.Smtp;
 using Microsoft.Extensions.Logging;
@@ -32,6 +33,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
         }
 
         var endpoints = route.Endpoints;
+        var requireTls = pool.RequiresTls(domain);
 
         var cursor = new Cursor();
         var reconnects = 0;
@@ -39,6 +41,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
         string lastError = "no connection attempted";
         var lastCode = 0;
         var lastStage = "connect";
+        string? lastClass = null;
         foreach (var endpoint in endpoints)
         {
             lastHost = endpoint.ToString();
@@ -47,7 +50,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
                 SmtpSession session;
                 try
                 {
-                    session = await pool.RentAsync(endpoint, cancellationToken);
+                    session = await pool.RentAsync(endpoint, requireTls, cancellationToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
@@ -57,8 +60,14 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
                     {
                         lastStage = "connect";
                     }
+                    lastClass = ex is TlsRequiredException ? "tls-required" : null;
                     LogConnectFailed(logger, lastHost, lastError);
                     break;
+                }
+
+                if (session.TlsFailure is { } tlsFailure && session.MessagesSent == 0)
+                {
+                    LogTlsFallback(logger, lastHost, tlsFailure);
                 }
 
                 var healthy = await SendOverSessionAsync(session, messages, cursor, outcomes, maxMessagesPerSession, cancellationToken);
@@ -77,7 +86,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
 
         for (; cursor.Next < messages.Count; cursor.Next++)
         {
-            outcomes.Add(new SendOutcome(messages[cursor.Next].Id, lastHost, lastCode, lastError, SendResultKind.Temporary, Stage: lastStage));
+            outcomes.Add(new SendOutcome(messages[cursor.Next].Id, lastHost, lastCode, lastError, SendResultKind.Temporary, Stage: lastStage, Class: lastClass));
         }
 
         return outcomes;
@@ -99,6 +108,16 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
         {
             var message = messages[cursor.Next];
             cursor.Next++;
+            if (NeedsSmtpUtf8(message) && (session.Client.Capabilities & SmtpCapabilities.UTF8) == 0)
+            {
+                // RFC 6531 §3.4: a non-ASCII local part needs SMTPUTF8; it cannot be downgraded (punycode is
+                // for domains only) and must not be sent raw. Nothing is sent; the session stays usable.
+                outcomes.Add(new SendOutcome(
+                    message.Id, host, 553, "553 5.6.7 SMTPUTF8 is required, but was not offered by host", SendResultKind.Permanent,
+                    "mail", false, ip, tls, "protocol"));
+                continue;
+            }
+
             MimeKit.MimeMessage mime;
             try
             {
@@ -140,6 +159,9 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
         return true;
     }
 
+    private static bool NeedsSmtpUtf8(OutgoingMessage message) =>
+        !Ascii.IsValid(message.Sender.LocalPart) || !Ascii.IsValid(message.Recipient.LocalPart);
+
     private static string StageOf(SmtpErrorCode error) => error switch
     {
         SmtpErrorCode.SenderNotAccepted => "mail",
@@ -157,4 +179,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "SMTP connection to {Host} failed: {Reason}")]
     private static partial void LogConnectFailed(ILogger logger, string host, string reason);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "STARTTLS to {Host} failed ({Reason}); delivering in cleartext (opportunistic TLS)")]
+    private static partial void LogTlsFallback(ILogger logger, string host, string reason);
 }

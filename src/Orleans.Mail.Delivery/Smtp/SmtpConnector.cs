@@ -12,12 +12,58 @@ public sealed class SmtpConnector(IOptions<SmtpOptions> options)
 {
     /// <summary>
     /// Connects to <paramref name="endpoint"/> and returns a ready session (greeting read, EHLO done,
-    /// STARTTLS used when offered with certificate checks off, as opportunistic TLS does).
+    /// STARTTLS used when offered with certificate checks off, as opportunistic TLS does). When the STARTTLS
+    /// handshake fails, the host is connected to once more in cleartext without STARTTLS (RFC 7435 §3).
     /// </summary>
     /// <exception cref="LoopbackOnlyException">The host is outside loopback and LoopbackOnly is on.</exception>
     /// <exception cref="SocketException">No connection could be made.</exception>
     /// <exception cref="SmtpCommandException">The greeting or EHLO was refused.</exception>
-    public async Task<SmtpSession> ConnectAsync(SmtpEndpoint endpoint, CancellationToken cancellationToken)
+    public Task<SmtpSession> ConnectAsync(SmtpEndpoint endpoint, CancellationToken cancellationToken) =>
+        ConnectAsync(endpoint, requireTls: false, cancellationToken);
+
+    /// <summary>
+    /// Connects to <paramref name="endpoint"/> and returns a ready session (greeting read, EHLO done).
+    /// With <paramref name="requireTls"/> false, STARTTLS (RFC 3207) is used when offered, certificate checks
+    /// off, and a failed handshake is followed by a second connection in cleartext that does not send STARTTLS
+    /// (opportunistic TLS, RFC 7435 §3; <see cref="SmtpSession.TlsFailure"/> records why). With it true, the
+    /// session is TLS or nothing: no cleartext fallback, and no command after EHLO is sent in cleartext.
+    /// </summary>
+    /// <exception cref="LoopbackOnlyException">The host is outside loopback and LoopbackOnly is on.</exception>
+    /// <exception cref="SocketException">No connection could be made.</exception>
+    /// <exception cref="SmtpCommandException">The greeting or EHLO was refused.</exception>
+    /// <exception cref="TlsRequiredException"><paramref name="requireTls"/> is true and STARTTLS was not offered or failed.</exception>
+    public async Task<SmtpSession> ConnectAsync(SmtpEndpoint endpoint, bool requireTls, CancellationToken cancellationToken)
+    {
+        if (requireTls)
+        {
+            try
+            {
+                return await ConnectOnceAsync(endpoint, SecureSocketOptions.StartTls, cancellationToken);
+            }
+            catch (Exception ex) when (IsTlsFailure(ex) || ex is NotSupportedException)
+            {
+                var reason = ex is NotSupportedException ? "STARTTLS was not offered" : $"the STARTTLS handshake failed: {ex.Message}";
+                throw new TlsRequiredException($"TLS is required for this destination, but {reason}; nothing was sent in cleartext.", ex);
+            }
+        }
+
+        try
+        {
+            return await ConnectOnceAsync(endpoint, SecureSocketOptions.StartTlsWhenAvailable, cancellationToken);
+        }
+        catch (Exception ex) when (IsTlsFailure(ex))
+        {
+            // Opportunistic TLS: a broken handshake must not block delivery; plaintext is what we would
+            // have used had STARTTLS not been offered. A new connection, because the old one is unusable.
+            var session = await ConnectOnceAsync(endpoint, SecureSocketOptions.None, cancellationToken);
+            session.TlsFailure = ex.Message;
+            return session;
+        }
+    }
+
+    private static bool IsTlsFailure(Exception ex) => ex is SslHandshakeException or System.Security.Authentication.AuthenticationException;
+
+    private async Task<SmtpSession> ConnectOnceAsync(SmtpEndpoint endpoint, SecureSocketOptions tls, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var addresses = IPAddress.TryParse(endpoint.Host, out var literal)
@@ -38,7 +84,7 @@ public sealed class SmtpConnector(IOptions<SmtpOptions> options)
         {
             var remote = (socket.RemoteEndPoint as IPEndPoint)?.Address.ToString();
             // The MX host name (not the IP literal) is what a TLS certificate names and what SNI should carry.
-            await client.ConnectAsync(socket, endpoint.MxName ?? endpoint.Host, endpoint.Port, SecureSocketOptions.StartTlsWhenAvailable, cancellationToken);
+            await client.ConnectAsync(socket, endpoint.MxName ?? endpoint.Host, endpoint.Port, tls, cancellationToken);
             return new SmtpSession(client, endpoint, tracker, remote);
         }
         catch
@@ -74,3 +120,9 @@ public sealed class SmtpConnector(IOptions<SmtpOptions> options)
         throw last ?? new SocketException((int)SocketError.HostNotFound);
     }
 }
+
+/// <summary>
+/// A destination that requires TLS (<see cref="SmtpOptions.RequireTlsDomains"/>) did not offer STARTTLS or
+/// its handshake failed; the connection was closed without sending any mail in cleartext.
+/// </summary>
+public sealed class TlsRequiredException(string message, Exception inner) : Exception(message, inner);

@@ -25,6 +25,12 @@ public sealed class SmtpSession(SmtpClient client, SmtpEndpoint endpoint, FinalD
 
     /// <summary>When it was last returned to the pool.</summary>
     public DateTimeOffset IdleSince { get; set; }
+
+    /// <summary>
+    /// Why STARTTLS failed on a first connection before this cleartext session was opened instead
+    /// (opportunistic TLS, RFC 7435); null when no TLS failure preceded it.
+    /// </summary>
+    public string? TlsFailure { get; set; }
 }
 
 /// <summary>
@@ -39,35 +45,69 @@ public sealed class SmtpSessionPool : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly TimeSpan _idleLimit;
     private readonly ITimer _sweeper;
+    private readonly SmtpOptions _options;
 
     /// <summary>Creates the pool; a timer closes idle sessions every second.</summary>
     public SmtpSessionPool(SmtpConnector connector, IOptions<SmtpOptions> options, TimeProvider time)
     {
         _connector = connector;
+        _options = options.Value;
         _time = time;
         _idleLimit = TimeSpan.FromMilliseconds(options.Value.IdleConnectionMs);
         _sweeper = time.CreateTimer(_ => CloseIdle(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
-    /// <summary>An idle connected session to <paramref name="endpoint"/>, or a new one.</summary>
-    /// <exception cref="Exception">Whatever <see cref="SmtpConnector.ConnectAsync"/> raises.</exception>
-    public async Task<SmtpSession> RentAsync(SmtpEndpoint endpoint, CancellationToken cancellationToken)
+    /// <summary>An idle connected session to <paramref name="endpoint"/>, or a new one (opportunistic TLS).</summary>
+    /// <exception cref="Exception">Whatever <see cref="SmtpConnector.ConnectAsync(SmtpEndpoint, bool, CancellationToken)"/> raises.</exception>
+    public Task<SmtpSession> RentAsync(SmtpEndpoint endpoint, CancellationToken cancellationToken) =>
+        RentAsync(endpoint, requireTls: false, cancellationToken);
+
+    /// <summary>
+    /// An idle connected session to <paramref name="endpoint"/>, or a new one. With <paramref name="requireTls"/>
+    /// only a session that completed STARTTLS is reused (cleartext ones stay in the pool for other domains),
+    /// and a new one must complete STARTTLS.
+    /// </summary>
+    /// <exception cref="Exception">Whatever <see cref="SmtpConnector.ConnectAsync(SmtpEndpoint, bool, CancellationToken)"/> raises,
+    /// e.g. <see cref="TlsRequiredException"/>.</exception>
+    public async Task<SmtpSession> RentAsync(SmtpEndpoint endpoint, bool requireTls, CancellationToken cancellationToken)
     {
         if (_idle.TryGetValue(endpoint, out var stack))
         {
+            List<SmtpSession>? cleartext = null;
+            SmtpSession? found = null;
             while (stack.TryPop(out var session))
             {
-                if (session.Client.IsConnected && _time.GetUtcNow() - session.IdleSince < _idleLimit)
+                if (!session.Client.IsConnected || _time.GetUtcNow() - session.IdleSince >= _idleLimit)
                 {
-                    return session;
+                    _ = CloseAsync(session);
                 }
+                else if (requireTls && !session.Client.IsSecure)
+                {
+                    (cleartext ??= []).Add(session);
+                }
+                else
+                {
+                    found = session;
+                    break;
+                }
+            }
 
-                _ = CloseAsync(session);
+            for (var i = (cleartext?.Count ?? 0) - 1; i >= 0; i--)
+            {
+                stack.Push(cleartext![i]);
+            }
+
+            if (found is not null)
+            {
+                return found;
             }
         }
 
-        return await _connector.ConnectAsync(endpoint, cancellationToken);
+        return await _connector.ConnectAsync(endpoint, requireTls, cancellationToken);
     }
+
+    /// <summary>True when mail for <paramref name="domain"/> must travel over TLS (<see cref="SmtpOptions.RequireTlsDomains"/>).</summary>
+    public bool RequiresTls(string domain) => _options.RequiresTls(domain);
 
     /// <summary>Gives a session back: kept when healthy and under <paramref name="maxMessages"/>, else closed.</summary>
     public void Return(SmtpSession session, bool healthy, int maxMessages)
