@@ -8,7 +8,7 @@ public sealed class GatewayOptions
     /// <summary>The configuration section name.</summary>
     public const string Section = "Gateway";
 
-    /// <summary>The address both listeners bind to. Default 127.0.0.1 (loopback only).</summary>
+    /// <summary>The address all listeners bind to. Default 127.0.0.1 (loopback only).</summary>
     [Required]
     public string ListenIp { get; set; } = "127.0.0.1";
 
@@ -19,6 +19,14 @@ public sealed class GatewayOptions
     /// <summary>The admin port (HTTP/1.1 and HTTP/2) serving the Orleans dashboard under <c>/dashboard</c>. Default 5081.</summary>
     [Range(1, 65535)]
     public int AdminPort { get; set; } = 5081;
+
+    /// <summary>
+    /// The public port (HTTP/1.1 and HTTP/2, plain: put a TLS reverse proxy in front, RFC 8058 needs https) serving only
+    /// the one-click unsubscribe endpoint <c>POST /u/{token}</c>, without API key. Opened only when
+    /// <c>Unsubscribe:Secret</c> is set. Default 5082.
+    /// </summary>
+    [Range(1, 65535)]
+    public int PublicPort { get; set; } = 5082;
 
     /// <summary>A PFX certificate for TLS on the gRPC port; empty for plain HTTP/2 (loopback only). Default empty.</summary>
     public string? TlsCertificatePath { get; set; }

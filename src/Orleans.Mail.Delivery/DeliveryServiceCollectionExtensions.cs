@@ -28,11 +28,16 @@ public static class DeliveryServiceCollectionExtensions
         services.AddOptions<RetryOptions>().BindConfiguration(RetryOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.IntervalsSeconds.All(i => i > 0), "Retry:IntervalsSeconds must all be positive.")
             .ValidateOnStart();
+        services.AddOptions<UnsubscribeOptions>().BindConfiguration(UnsubscribeOptions.Section).Validate(o => o.IsValid(), UnsubscribeOptions.ValidationMessage).ValidateOnStart();
         services.TryAddSingleton<IMxResolver, MxResolver>();
         services.TryAddSingleton<IMailRouter, StaticMailRouter>();
         services.AddSingleton<SmtpConnector>();
         services.AddSingleton<SmtpSessionPool>();
-        services.AddSingleton<SmtpBatchSender>();
+        services.AddSingleton(sp => new SmtpBatchSender(
+            sp.GetRequiredService<IMailRouter>(), sp.GetRequiredService<SmtpSessionPool>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SmtpBatchSender>>())
+        {
+            MaxRecipientsPerTransaction = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SmtpOptions>>().Value.MaxRecipientsPerTransaction,
+        });
         services.AddSingleton<MessageComposer>();
         services.AddSingleton<RetrySchedule>();
         return services;

@@ -49,4 +49,12 @@ public sealed class SmtpOptions
 
     /// <summary>True when <paramref name="domain"/> is listed in <see cref="RequireTlsDomains"/> (case-insensitive).</summary>
     public bool RequiresTls(string domain) => RequireTlsDomains.Exists(d => string.Equals(d.Trim(), domain, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// The most RCPTs in one SMTP transaction (a message to several recipients of one domain is sent once to
+    /// all of them); larger groups are split, and a server's "452 4.5.3 too many recipients" lowers it for
+    /// the rest of the batch. Default 100 (RFC 5321 §4.5.3.1.8).
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxRecipientsPerTransaction { get; set; } = 100;
 }

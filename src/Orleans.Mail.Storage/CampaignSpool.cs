@@ -25,8 +25,11 @@ public sealed class CampaignSpool(NpgsqlDataSource dataSource, TimeProvider time
     /// <param name="batchNumber">The client's batch number.</param>
     /// <param name="rows">The rows, in batch order; keys unique within the batch are not required.</param>
     /// <param name="cancellationToken">Cancels the transaction (rolled back: nothing is committed).</param>
+    /// <param name="contentHash">A fingerprint of the batch's rows; a replay with another fingerprint is refused. Null: not checked.</param>
+    /// <exception cref="BatchContentMismatchException">The batch number was committed before with a different fingerprint.</exception>
     public async Task<RecipientBatchResult> CommitBatchAsync(
-        Guid campaignId, string tenant, long batchNumber, IReadOnlyList<SpoolRecipient> rows, CancellationToken cancellationToken = default)
+        Guid campaignId, string tenant, long batchNumber, IReadOnlyList<SpoolRecipient> rows, CancellationToken cancellationToken = default,
+        byte[]? contentHash = null)
     {
         var now = time.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -34,16 +37,17 @@ public sealed class CampaignSpool(NpgsqlDataSource dataSource, TimeProvider time
 
         // The ledger row goes first: a concurrent replay of the same batch waits on it, then sees it.
         await using (var claim = new NpgsqlCommand(
-            "INSERT INTO campaign_batch (campaign_id, batch_number, accepted, duplicates, committed_at) " +
-            "VALUES ($1, $2, 0, '{}', $3) ON CONFLICT DO NOTHING", connection, transaction))
+            "INSERT INTO campaign_batch (campaign_id, batch_number, accepted, duplicates, committed_at, content_hash) " +
+            "VALUES ($1, $2, 0, '{}', $3, $4) ON CONFLICT DO NOTHING", connection, transaction))
         {
             claim.Parameters.Add(new() { Value = campaignId });
             claim.Parameters.Add(new() { Value = batchNumber });
             claim.Parameters.Add(new() { Value = now });
+            claim.Parameters.Add(new() { Value = (object?)contentHash ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea });
             if (await claim.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
                 await transaction.RollbackAsync(cancellationToken);
-                return await ReadCommittedBatchAsync(connection, campaignId, batchNumber, cancellationToken);
+                return await ReadCommittedBatchAsync(connection, campaignId, batchNumber, contentHash, cancellationToken);
             }
         }
 
@@ -94,16 +98,21 @@ public sealed class CampaignSpool(NpgsqlDataSource dataSource, TimeProvider time
     }
 
     private static async Task<RecipientBatchResult> ReadCommittedBatchAsync(
-        NpgsqlConnection connection, Guid campaignId, long batchNumber, CancellationToken cancellationToken)
+        NpgsqlConnection connection, Guid campaignId, long batchNumber, byte[]? contentHash, CancellationToken cancellationToken)
     {
         await using var read = new NpgsqlCommand(
-            "SELECT accepted, duplicates FROM campaign_batch WHERE campaign_id = $1 AND batch_number = $2", connection);
+            "SELECT accepted, duplicates, content_hash FROM campaign_batch WHERE campaign_id = $1 AND batch_number = $2", connection);
         read.Parameters.Add(new() { Value = campaignId });
         read.Parameters.Add(new() { Value = batchNumber });
         await using var reader = await read.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
             throw new InvalidOperationException($"Batch {batchNumber} of campaign {campaignId} vanished while being read.");
+        }
+
+        if (contentHash is not null && !reader.IsDBNull(2) && !reader.GetFieldValue<byte[]>(2).AsSpan().SequenceEqual(contentHash))
+        {
+            throw new BatchContentMismatchException(batchNumber);
         }
 
         return new RecipientBatchResult(reader.GetInt32(0), reader.GetFieldValue<int[]>(1), Replayed: true);

@@ -26,13 +26,14 @@ public sealed class MessageStore(NpgsqlDataSource dataSource, TimeProvider time)
         batch.BatchCommands.Add(content);
         var rows = new NpgsqlBatchCommand(
             "INSERT INTO spool (id, message_id, tenant, recipient, recipient_key, domain, state, next_attempt_at, created_at, updated_at) " +
-            "SELECT r.id, $1, $2, r.address, lower(r.address), r.domain, 2, $3, $3, $3 FROM unnest($4::uuid[], $5::text[], $6::text[]) AS r(id, address, domain)");
+            "SELECT r.id, $1, $2, r.address, r.key, r.domain, 2, $3, $3, $3 FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[]) AS r(id, address, domain, key)");
         rows.Parameters.Add(new() { Value = messageId });
         rows.Parameters.Add(new() { Value = tenant });
         rows.Parameters.Add(new() { Value = now });
         rows.Parameters.Add(new() { Value = recipients.Select(_ => newId()).ToArray() });
         rows.Parameters.Add(new() { Value = recipients.Select(r => r.Address).ToArray() });
         rows.Parameters.Add(new() { Value = recipients.Select(r => r.Domain).ToArray() });
+        rows.Parameters.Add(new() { Value = recipients.Select(r => SuppressionStore.Key(r.Address)).ToArray() });
         batch.BatchCommands.Add(rows);
         await batch.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

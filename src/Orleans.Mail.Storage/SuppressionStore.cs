@@ -11,11 +11,12 @@ public sealed class SuppressionStore(NpgsqlDataSource dataSource, TimeProvider t
     {
         await using var command = dataSource.CreateCommand(
             "INSERT INTO suppression (tenant, address_key, address, reason, class, created_at) " +
-            "SELECT $1, lower(a), a, $3, 'manual', $4 FROM unnest($2::text[]) AS a ON CONFLICT (tenant, address_key) DO NOTHING");
+            "SELECT $1, k, a, $3, 'manual', $4 FROM unnest($2::text[], $5::text[]) AS x(a, k) ON CONFLICT (tenant, address_key) DO NOTHING");
         command.Parameters.Add(new() { Value = tenant });
         command.Parameters.Add(new() { Value = addresses.ToArray() });
         command.Parameters.Add(new() { Value = reason });
         command.Parameters.Add(new() { Value = time.GetUtcNow() });
+        command.Parameters.Add(new() { Value = Keys(addresses) });
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -23,9 +24,9 @@ public sealed class SuppressionStore(NpgsqlDataSource dataSource, TimeProvider t
     public async Task<int> RemoveAsync(string tenant, IReadOnlyList<string> addresses, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(
-            "DELETE FROM suppression WHERE tenant = $1 AND address_key = ANY(SELECT lower(a) FROM unnest($2::text[]) AS a)");
+            "DELETE FROM suppression WHERE tenant = $1 AND address_key = ANY($2::text[])");
         command.Parameters.Add(new() { Value = tenant });
-        command.Parameters.Add(new() { Value = addresses.ToArray() });
+        command.Parameters.Add(new() { Value = Keys(addresses) });
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -34,9 +35,9 @@ public sealed class SuppressionStore(NpgsqlDataSource dataSource, TimeProvider t
     {
         await using var command = dataSource.CreateCommand(
             "SELECT address, reason, class, created_at FROM suppression " +
-            "WHERE tenant = $1 AND address_key = ANY(SELECT lower(a) FROM unnest($2::text[]) AS a) ORDER BY address_key");
+            "WHERE tenant = $1 AND address_key = ANY($2::text[]) ORDER BY address_key");
         command.Parameters.Add(new() { Value = tenant });
-        command.Parameters.Add(new() { Value = addresses.ToArray() });
+        command.Parameters.Add(new() { Value = Keys(addresses) });
         return await ReadAsync(command, int.MaxValue, cancellationToken);
     }
 
@@ -55,6 +56,15 @@ public sealed class SuppressionStore(NpgsqlDataSource dataSource, TimeProvider t
             ? (entries.Take(pageSize).ToArray(), entries[pageSize - 1].Address.ToLowerInvariant())
             : (entries, null);
     }
+
+    /// <summary>
+    /// The comparison key of an address: lower-case by .NET's invariant rules, the same rule the spool's
+    /// <c>recipient_key</c> uses. (PostgreSQL's lower() depends on the cluster's locale and leaves non-ASCII
+    /// letters alone under C, so keys are never made in SQL.)
+    /// </summary>
+    public static string Key(string address) => address.Trim().ToLowerInvariant();
+
+    private static string[] Keys(IReadOnlyList<string> addresses) => addresses.Select(Key).ToArray();
 
     private static async Task<List<SuppressionEntry>> ReadAsync(NpgsqlCommand command, int max, CancellationToken cancellationToken)
     {

@@ -16,6 +16,12 @@ public sealed class MailCluster : IAsyncLifetime
     public const string OtherTenantKey = "other-key";
     public const int MaxMessageBytes = 64 * 1024;
 
+    /// <summary>The public unsubscribe base URL put in List-Unsubscribe (the test posts to <see cref="PublicPort"/> instead).</summary>
+    public const string UnsubscribeBaseUrl = "https://unsub.e2e.orleans-mail.test";
+
+    /// <summary>The HMAC key shared by silo and gateway for one-click unsubscribe tokens.</summary>
+    public const string UnsubscribeSecret = "e2e-unsubscribe-secret-0123456789abcdef";
+
     private readonly Dictionary<string, string> _siloEnvironment = [];
     private EngineProcess? _silo;
     private EngineProcess? _gateway;
@@ -33,6 +39,9 @@ public sealed class MailCluster : IAsyncLifetime
     public int GrpcPort { get; } = FreePort.Next();
 
     public int AdminPort { get; } = FreePort.Next();
+
+    /// <summary>The gateway's public port (one-click unsubscribe, HTTP/1.1 and HTTP/2, no API key).</summary>
+    public int PublicPort { get; } = FreePort.Next();
 
     /// <summary>When false the receiver is not started with the cluster (durability tests start it later).</summary>
     public bool StartReceiver { get; init; } = true;
@@ -94,6 +103,8 @@ public sealed class MailCluster : IAsyncLifetime
         _siloEnvironment["Orleans__Membership__ValidateInitialConnectivity"] = "false";
         _siloEnvironment["Orleans__Membership__DeathVoteExpirationTimeout"] = "00:00:05";
         _siloEnvironment["Logging__LogLevel__Default"] = "Warning";
+        _siloEnvironment["Unsubscribe__BaseUrl"] = UnsubscribeBaseUrl;
+        _siloEnvironment["Unsubscribe__Secret"] = UnsubscribeSecret;
         ConfigureSilo?.Invoke(_siloEnvironment);
         await StartSiloAsync();
 
@@ -102,6 +113,9 @@ public sealed class MailCluster : IAsyncLifetime
             ["ConnectionStrings__Cluster"] = ConnectionString,
             ["Gateway__GrpcPort"] = GrpcPort.ToString(),
             ["Gateway__AdminPort"] = AdminPort.ToString(),
+            ["Gateway__PublicPort"] = PublicPort.ToString(),
+            ["Unsubscribe__BaseUrl"] = UnsubscribeBaseUrl,
+            ["Unsubscribe__Secret"] = UnsubscribeSecret,
             ["Gateway__ClusterId"] = "e2e",
             ["Gateway__ServiceId"] = "e2e",
             ["Gateway__AdminUser"] = "admin",

@@ -8,10 +8,11 @@ using Orleans.Mail.Gateway.Admin;
 using Orleans.Mail.Gateway.Auth;
 using Orleans.Mail.Gateway.Errors;
 using Orleans.Mail.Gateway.Services;
+using Orleans.Mail.Gateway.Unsubscribe;
 
 namespace Orleans.Mail.Gateway.Extensions;
 
-/// <summary>The gateway's composition: listeners, the Orleans client, gRPC services with their interceptors, health, reflection and the admin dashboard.</summary>
+/// <summary>The gateway's composition: listeners (gRPC, admin, public unsubscribe), the Orleans client, gRPC services with their interceptors, health, reflection and the admin dashboard.</summary>
 public static class GatewayExtensions
 {
     private const string Invariant = "Npgsql";
@@ -21,11 +22,17 @@ public static class GatewayExtensions
     {
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var settings = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        builder.Services.AddOptions<UnsubscribeEndpointOptions>().BindConfiguration(UnsubscribeEndpointOptions.Section)
+            .Validate(o => o.IsValid(), UnsubscribeEndpointOptions.ValidationMessage).ValidateOnStart();
+        var unsubscribe = builder.Configuration.GetSection(UnsubscribeEndpointOptions.Section).Get<UnsubscribeEndpointOptions>() ?? new UnsubscribeEndpointOptions();
         var clusterConnection = builder.Configuration.GetConnectionString("Cluster")
             ?? throw new InvalidOperationException("ConnectionStrings:Cluster is not set (environment: ConnectionStrings__Cluster).");
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            // An AddRecipients stream of a million rows is far over Kestrel's 30 MB body default; each
+            // gRPC message is still capped (MaxReceiveMessageSize) and each send by Gateway:MaxMessageBytes.
+            kestrel.Limits.MaxRequestBodySize = null;
             var ip = IPAddress.Parse(settings.ListenIp);
             kestrel.Listen(ip, settings.GrpcPort, listen =>
             {
@@ -36,6 +43,10 @@ public static class GatewayExtensions
                 }
             });
             kestrel.Listen(ip, settings.AdminPort, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+            if (unsubscribe.Enabled)
+            {
+                kestrel.Listen(ip, settings.PublicPort, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+            }
         });
 
         DbProviderFactories.RegisterFactory(Invariant, NpgsqlFactory.Instance);
@@ -61,6 +72,7 @@ public static class GatewayExtensions
         });
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<OneClickUnsubscribe>();
         builder.Services.AddSingleton<ApiKeyInterceptor>();
         builder.Services.AddSingleton<ErrorMappingInterceptor>();
         builder.Services.AddGrpc(grpc =>
@@ -75,12 +87,22 @@ public static class GatewayExtensions
         return builder;
     }
 
-    /// <summary>Maps the gRPC API on the gRPC port and the dashboard (behind Basic authentication) on the admin port.</summary>
+    /// <summary>
+    /// Maps the gRPC API on the gRPC port, the dashboard (behind Basic authentication) on the admin port, and on the
+    /// public port (when <c>Unsubscribe:Secret</c> is set) only the one-click unsubscribe endpoint.
+    /// </summary>
     public static WebApplication MapMailGateway(this WebApplication app)
     {
         var settings = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>().Value;
         var grpcHost = $"*:{settings.GrpcPort}";
         var adminHost = $"*:{settings.AdminPort}";
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<UnsubscribeEndpointOptions>>().Value.Enabled)
+        {
+            // Terminal branch: whatever arrives on the public port is answered here and reaches no other endpoint.
+            var unsubscribe = app.Services.GetRequiredService<OneClickUnsubscribe>();
+            app.MapWhen(context => context.Connection.LocalPort == settings.PublicPort, branch => branch.Run(unsubscribe.InvokeAsync));
+        }
+
         app.UseWhen(context => context.Connection.LocalPort == settings.AdminPort, admin => admin.UseMiddleware<AdminBasicAuthMiddleware>());
         app.MapGrpcService<CampaignApi>().RequireHost(grpcHost);
         app.MapGrpcService<MessageApi>().RequireHost(grpcHost);

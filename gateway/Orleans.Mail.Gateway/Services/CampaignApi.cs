@@ -25,9 +25,13 @@ public sealed class CampaignApi(IGrainFactory grains, IOptionsMonitor<GatewayOpt
         {
             errors.Add("name", "must be 1 to 200 characters");
         }
+        else
+        {
+            MailRules.HeaderValue(errors, "name", request.Name);
+        }
 
         MailRules.Mailbox(errors, "from", request.From, required: true);
-        MailRules.Mailbox(errors, "envelope_sender", request.EnvelopeSender, required: false);
+        MailRules.Address(errors, "envelope_sender", request.EnvelopeSender);
         if (string.IsNullOrWhiteSpace(request.Subject))
         {
             errors.Add("subject", "is required");
@@ -40,6 +44,8 @@ public sealed class CampaignApi(IGrainFactory grains, IOptionsMonitor<GatewayOpt
         }
 
         MailRules.Headers(errors, request.Headers);
+        MailRules.Text(errors, "text_body", request.TextBody, int.MaxValue);
+        MailRules.Text(errors, "html_body", request.HtmlBody, int.MaxValue);
         MailRules.Size(errors, options.CurrentValue.MaxMessageBytes,
             ("subject", request.Subject), ("text_body", request.TextBody), ("html_body", request.HtmlBody));
         errors.ThrowIfAny();
@@ -123,7 +129,7 @@ public sealed class CampaignApi(IGrainFactory grains, IOptionsMonitor<GatewayOpt
 
         foreach (var (name, value) in recipient.Variables)
         {
-            if (name.Length == 0 || MailRules.HasLineBreak(name) || MailRules.HasLineBreak(value))
+            if (MailRules.VariableProblem(name, value) is not null)
             {
                 return "invalid-variable";
             }

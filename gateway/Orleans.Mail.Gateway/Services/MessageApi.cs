@@ -21,7 +21,7 @@ public sealed class MessageApi(IGrainFactory grains, IOptionsMonitor<GatewayOpti
     {
         var errors = new FieldErrors();
         MailRules.Mailbox(errors, "from", request.From, required: true);
-        MailRules.Mailbox(errors, "envelope_sender", request.EnvelopeSender, required: false);
+        MailRules.Address(errors, "envelope_sender", request.EnvelopeSender);
         if (request.To.Count + request.Cc.Count == 0)
         {
             errors.Add("to", "at least one To or Cc address is required");
@@ -48,6 +48,8 @@ public sealed class MessageApi(IGrainFactory grains, IOptionsMonitor<GatewayOpti
         }
 
         MailRules.Headers(errors, request.Headers);
+        MailRules.Text(errors, "text_body", request.TextBody, int.MaxValue);
+        MailRules.Text(errors, "html_body", request.HtmlBody, int.MaxValue);
         MailRules.Size(errors, options.CurrentValue.MaxMessageBytes,
             ("subject", request.Subject), ("text_body", request.TextBody), ("html_body", request.HtmlBody));
         errors.ThrowIfAny();

@@ -25,6 +25,11 @@ public sealed class SuppressionApi(IGrainFactory grains) : SuppressionService.Su
             throw BadRequests.Single("reason", "must not contain CR or LF");
         }
 
+        if (MailRules.TextProblem(request.Reason, 1000, allowLineBreaks: false) is { } problem)
+        {
+            throw BadRequests.Single("reason", problem);
+        }
+
         var added = await Grain.Add(context.Tenant(), addresses, request.Reason.Length == 0 ? "added by API" : request.Reason);
         return new AddSuppressionsResponse { Added = added };
     }
@@ -56,9 +61,14 @@ public sealed class SuppressionApi(IGrainFactory grains) : SuppressionService.Su
         {
             try
             {
-                after = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(request.PageToken));
+                after = new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Convert.FromBase64String(request.PageToken));
             }
-            catch (FormatException)
+            catch (Exception ex) when (ex is FormatException or ArgumentException)
+            {
+                throw BadRequests.Single("page_token", "is not a token from a previous response");
+            }
+
+            if (MailRules.TextProblem(after, 320, allowLineBreaks: false) is not null)
             {
                 throw BadRequests.Single("page_token", "is not a token from a previous response");
             }

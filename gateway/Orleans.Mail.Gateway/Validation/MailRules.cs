@@ -47,6 +47,42 @@ public static partial class MailRules
         return DomainProblem(mailbox.Address);
     }
 
+    /// <summary>Checks an optional bare address (addr-spec), e.g. an envelope sender; records why it is bad.</summary>
+    public static void Address(FieldErrors errors, string field, string value)
+    {
+        if (!string.IsNullOrEmpty(value) && AddressProblem(value) is { } problem)
+        {
+            errors.Add(field, problem);
+        }
+    }
+
+    /// <summary>Longest template variable value, in characters.</summary>
+    public const int MaxVariableChars = 10_000;
+
+    /// <summary>
+    /// Why a recipient's template variable is unusable, or null: names are 1–64 letters, digits and
+    /// underscores starting with a letter or underscore, and not <c>email</c> (the engine sets it to the
+    /// recipient's address); values hold no line breaks or control characters and at most
+    /// <see cref="MaxVariableChars"/> characters.
+    /// </summary>
+    public static string? VariableProblem(string name, string value)
+    {
+        if (!VariableName().IsMatch(name))
+        {
+            return $"variable name '{name}' must be 1-64 letters, digits or '_' and start with a letter or '_'";
+        }
+
+        if (name.Equals("email", StringComparison.OrdinalIgnoreCase))
+        {
+            return "variable name 'email' is reserved for the recipient's address";
+        }
+
+        return HasLineBreak(value) ? "must not contain CR or LF" : TextProblem(value, MaxVariableChars, allowLineBreaks: false);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
+    private static partial System.Text.RegularExpressions.Regex VariableName();
+
     /// <summary>Why <paramref name="value"/> is not a bare address (addr-spec) we can deliver to, or null when it is.</summary>
     public static string? AddressProblem(string value)
     {
@@ -62,6 +98,11 @@ public static partial class MailRules
             || !string.IsNullOrEmpty(mailbox.Name))
         {
             return $"'{value}' is not a valid address (addr-spec)";
+        }
+
+        if (trimmed.LastIndexOf('@') > 64)
+        {
+            return $"'{value}' has a local part over 64 octets (RFC 5321 section 4.5.3.1.1)";
         }
 
         return DomainProblem(trimmed);
@@ -95,9 +136,10 @@ public static partial class MailRules
             var domain = RecipientDomain.Of(address);
             return domain.Contains('.') ? null : $"'{address}' has no fully qualified domain";
         }
-        catch (FormatException ex)
+        catch (FormatException)
         {
-            return ex.Message;
+            // Address literals ([127.0.0.1]) and labels over 63 octets end here; say it plainly.
+            return $"'{address}' has a domain that is not a valid host name";
         }
     }
 
@@ -110,7 +152,17 @@ public static partial class MailRules
         ["From", "To", "Cc", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type", "Content-Transfer-Encoding"];
 
     /// <summary>Fields the engine does not write but RFC 5322 §3.6 allows at most once: an extra header may set each once.</summary>
-    public static IReadOnlyList<string> SingletonFields { get; } = ["Sender", "Reply-To", "Bcc", "In-Reply-To", "References"];
+    public static IReadOnlyList<string> SingletonFields { get; } = ["Sender", "Reply-To", "In-Reply-To", "References"];
+
+    /// <summary>
+    /// Fields an extra header may never set: <c>Bcc</c> (it would show blind copies to every recipient, and
+    /// headers are not envelope recipients), trace and signature fields that only transports write, and the
+    /// MIME structure (<c>Content-*</c>), which the engine builds.
+    /// </summary>
+    public static IReadOnlyList<string> ForbiddenFields { get; } = ["Bcc", "Return-Path", "Received", "DKIM-Signature", "Resent-From", "Resent-To"];
+
+    /// <summary>Longest header value accepted, in characters (RFC 5322 §2.1.1: 998 per line).</summary>
+    public const int MaxHeaderValueChars = 998;
 
     /// <summary>
     /// Checks extra header fields: printable-ASCII names without ':' and values without CR or LF; no field the
@@ -128,6 +180,10 @@ public static partial class MailRules
             {
                 errors.Add($"headers[{i}].name", "must be printable ASCII without spaces or ':'");
             }
+            else if (ForbiddenFields.Contains(name, StringComparer.OrdinalIgnoreCase) || name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase))
+            {
+                errors.Add($"headers[{i}].name", $"'{name}' may not be set as an extra header");
+            }
             else if (EngineFields.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
                 errors.Add($"headers[{i}].name", $"'{name}' is written by the engine and must appear only once; set it through its request field, not as an extra header");
@@ -141,6 +197,10 @@ public static partial class MailRules
             {
                 errors.Add($"headers[{i}].value", "must not contain CR or LF");
             }
+            else if (TextProblem(header.Value, MaxHeaderValueChars, allowLineBreaks: false) is { } problem)
+            {
+                errors.Add($"headers[{i}].value", problem);
+            }
             else if (name.Equals("Message-ID", StringComparison.OrdinalIgnoreCase) && !IsMessageId(header.Value))
             {
                 errors.Add($"headers[{i}].value", $"'{header.Value}' is not a valid msg-id (RFC 5322 section 3.6.4: <left@right>)");
@@ -151,13 +211,64 @@ public static partial class MailRules
     /// <summary>True when <paramref name="value"/> is one RFC 5322 msg-id, <c>&lt;id-left@id-right&gt;</c>, surrounding blanks allowed.</summary>
     public static bool IsMessageId(string value) => MessageId().IsMatch(value.Trim(' ', '\t'));
 
-    /// <summary>A plain header value (such as Subject): records CR or LF.</summary>
+    /// <summary>A plain header value (such as Subject): records CR or LF, control characters, broken Unicode, or over 998 characters.</summary>
     public static void HeaderValue(FieldErrors errors, string field, string value)
     {
         if (HasLineBreak(value))
         {
             errors.Add(field, "must not contain CR or LF");
         }
+        else if (TextProblem(value, MaxHeaderValueChars, allowLineBreaks: false) is { } problem)
+        {
+            errors.Add(field, problem);
+        }
+    }
+
+    /// <summary>A body or other free text: records NUL and other control characters (tab, CR and LF allowed), broken Unicode, or over <paramref name="maxChars"/>.</summary>
+    public static void Text(FieldErrors errors, string field, string value, int maxChars)
+    {
+        if (TextProblem(value, maxChars, allowLineBreaks: true) is { } problem)
+        {
+            errors.Add(field, problem);
+        }
+    }
+
+    /// <summary>
+    /// Why <paramref name="value"/> is not acceptable text, or null: control characters other than tab (and
+    /// CR/LF when <paramref name="allowLineBreaks"/>), Unicode line and paragraph separators where line breaks
+    /// are not allowed, unpaired UTF-16 surrogates, or more than <paramref name="maxChars"/> characters.
+    /// PostgreSQL cannot store NUL in text, so NUL must never get past the gateway.
+    /// </summary>
+    public static string? TextProblem(string value, int maxChars, bool allowLineBreaks)
+    {
+        if (value.Length > maxChars)
+        {
+            return $"is {value.Length} characters, over the limit of {maxChars}";
+        }
+
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+                continue;
+            }
+
+            if (char.IsSurrogate(c))
+            {
+                return "is not valid Unicode (unpaired surrogate)";
+            }
+
+            var lineBreak = c is '\r' or '\n';
+            if ((char.IsControl(c) && c != '\t' && !(allowLineBreaks && lineBreak))
+                || (!allowLineBreaks && c is '\u2028' or '\u2029' or '\u0085'))
+            {
+                return c == '\0' ? "must not contain NUL characters" : $"must not contain control character U+{(int)c:X4}";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Records the largest field when the content exceeds <paramref name="maxBytes"/> (UTF-8).</summary>

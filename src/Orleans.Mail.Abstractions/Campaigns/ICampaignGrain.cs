@@ -18,6 +18,11 @@ public interface ICampaignGrain : IGrainWithStringKey
     [Alias("GetDefinition")]
     Task<CampaignDefinition> GetDefinition();
 
+    /// <summary>The owning tenant id, for one-click unsubscribe tokens; no tenant check (called by delivery workers only).</summary>
+    /// <exception cref="Errors.MailNotFoundException">The campaign does not exist.</exception>
+    [Alias("GetTenant")]
+    Task<string> GetTenant();
+
     /// <summary>
     /// Commits one batch atomically. A batch number committed before is a no-op that returns the stored
     /// counts with <see cref="RecipientBatchResult.Replayed"/> set. Raises

@@ -7,10 +7,23 @@ namespace Orleans.Mail.Delivery.Composition;
 public sealed class CampaignContent
 {
     /// <summary>Parses the templates and addresses of a campaign.</summary>
+    /// <param name="from">The From header, an RFC 5322 mailbox.</param>
+    /// <param name="envelopeSender">The MAIL FROM address.</param>
+    /// <param name="subject">The subject, a Liquid template.</param>
+    /// <param name="textBody">The plain-text body, a Liquid template; empty for none.</param>
+    /// <param name="htmlBody">The HTML body, a Liquid template; empty for none.</param>
+    /// <param name="headers">Extra header fields for every message.</param>
+    /// <param name="tenantId">
+    /// The owning tenant; empty (the default) when unknown, and then no one-click unsubscribe header (RFC 8058) can be added.
+    /// </param>
+    /// <param name="campaignId">The campaign id, carried in the unsubscribe token; default <see cref="Guid.Empty"/>.</param>
     /// <exception cref="FormatException">A template or address is invalid (the gateway rejects these first).</exception>
     public CampaignContent(
-        string from, string envelopeSender, string subject, string textBody, string htmlBody, IReadOnlyList<KeyValuePair<string, string>> headers)
+        string from, string envelopeSender, string subject, string textBody, string htmlBody, IReadOnlyList<KeyValuePair<string, string>> headers,
+        string tenantId = "", Guid campaignId = default)
     {
+        TenantId = tenantId ?? string.Empty;
+        CampaignId = campaignId;
         From = MailboxAddress.Parse(from);
         EnvelopeSender = MailboxAddress.Parse(envelopeSender);
         Subject = LiquidTemplates.Parse(subject);
@@ -33,6 +46,12 @@ public sealed class CampaignContent
 
     /// <summary>The HTML body template, or null.</summary>
     public IFluidTemplate? HtmlBody { get; }
+
+    /// <summary>The owning tenant, or empty when unknown (then no unsubscribe header is added).</summary>
+    public string TenantId { get; }
+
+    /// <summary>The campaign id, or <see cref="Guid.Empty"/> when unknown.</summary>
+    public Guid CampaignId { get; }
 
     /// <summary>Extra header fields.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -6,10 +7,23 @@ namespace Orleans.Mail.Delivery.Composition;
 
 /// <summary>
 /// Builds the MIME message for one envelope recipient. The Message-ID is derived from the message uuid, so
-/// a resend after an uncertain attempt carries the same Message-ID.
+/// a resend after an uncertain attempt carries the same Message-ID. With <see cref="UnsubscribeOptions"/> on, campaign
+/// messages get one-click unsubscribe headers (RFC 8058, RFC 2369); transactional messages never do.
 /// </summary>
-public sealed class MessageComposer(IOptions<SmtpOptions> options, TimeProvider time)
+/// <param name="options">SMTP settings (the Message-ID domain).</param>
+/// <param name="time">The clock for the Date header.</param>
+/// <param name="unsubscribe">One-click unsubscribe settings; null (the default) for off.</param>
+public sealed class MessageComposer(IOptions<SmtpOptions> options, TimeProvider time, IOptions<UnsubscribeOptions>? unsubscribe = null)
 {
+    /// <summary>The RFC 2369 header naming the unsubscribe URL.</summary>
+    public const string ListUnsubscribe = "List-Unsubscribe";
+
+    /// <summary>The RFC 8058 header announcing one-click support.</summary>
+    public const string ListUnsubscribePost = "List-Unsubscribe-Post";
+
+    /// <summary>The only value of <see cref="ListUnsubscribePost"/> (RFC 8058 §3.1), also the POST body providers send.</summary>
+    public const string OneClick = "List-Unsubscribe=One-Click";
+
     /// <summary>The Message-ID (without angle brackets) of message <paramref name="messageId"/>.</summary>
     public string MessageIdFor(Guid messageId) => $"{messageId:N}@{options.Value.MessageIdDomain}";
 
@@ -29,6 +43,7 @@ public sealed class MessageComposer(IOptions<SmtpOptions> options, TimeProvider 
         message.To.Add(MailboxAddress.Parse(recipient));
         message.Subject = LiquidTemplates.Render(content.Subject, recipient, variables, html: false);
         message.Body = body.ToMessageBody();
+        AddOneClickUnsubscribe(message, content, recipient);
         return message;
     }
 
@@ -46,6 +61,40 @@ public sealed class MessageComposer(IOptions<SmtpOptions> options, TimeProvider 
             HtmlBody = string.IsNullOrEmpty(content.HtmlBody) ? null : content.HtmlBody,
         }.ToMessageBody();
         return message;
+    }
+
+    /// <summary>
+    /// Adds <c>List-Unsubscribe: &lt;{BaseUrl}/u/{token}&gt;</c> and <c>List-Unsubscribe-Post: List-Unsubscribe=One-Click</c>
+    /// when the feature is on and the campaign's tenant is known. They replace any the campaign set itself; a
+    /// <c>mailto:</c> entry from those is kept after the URL (RFC 8058 §3.1 allows it, and the HTTPS URI must be there).
+    /// </summary>
+    private void AddOneClickUnsubscribe(MimeMessage message, CampaignContent content, string recipient)
+    {
+        var settings = unsubscribe?.Value;
+        if (settings is null || !settings.Enabled || string.IsNullOrEmpty(content.TenantId))
+        {
+            return;
+        }
+
+        var mailtos = message.Headers.Where(h => string.Equals(h.Field, ListUnsubscribe, StringComparison.OrdinalIgnoreCase))
+            .SelectMany(h => h.Value.Split(','))
+            .Select(v => v.Trim())
+            .Where(v => v.StartsWith("<mailto:", StringComparison.OrdinalIgnoreCase) && v.EndsWith('>'))
+            .ToList();
+        message.Headers.RemoveAll(ListUnsubscribe);
+        message.Headers.RemoveAll(ListUnsubscribePost);
+        var token = UnsubscribeTokenWriter.Create(settings.Secret, content.TenantId, recipient, content.CampaignId);
+        var value = string.Join(", ", mailtos.Prepend($"<{settings.UrlFor(token)}>"));
+        message.Headers.Add(RawHeader(ListUnsubscribe, value));
+        message.Headers.Add(RawHeader(ListUnsubscribePost, OneClick));
+    }
+
+    /// <summary>A header written exactly as given (ASCII, one line), so that the URL is never folded or encoded.</summary>
+    private static Header RawHeader(string name, string value)
+    {
+        var header = new Header(name, value);
+        header.SetRawValue(Encoding.ASCII.GetBytes($" {value}\r\n"));
+        return header;
     }
 
     private MimeMessage NewMessage(Guid messageId, IReadOnlyList<KeyValuePair<string, string>> headers)

@@ -8,23 +8,36 @@ using Orleans.Mail.Delivery.Routing;
 namespace Orleans.Mail.Delivery.Smtp;
 
 /// <summary>
-/// Sends a batch of messages for one domain over pooled SMTP sessions: one transaction per message, many
-/// per connection. Tries the domain's hosts in order when a connection cannot be made, reconnects a
-/// bounded number of times when a session breaks, and returns exactly one outcome per message.
+/// Sends a batch of messages for one domain over pooled SMTP sessions, many transactions per connection.
+/// A message is its own transaction unless it shares a <see cref="OutgoingMessage.GroupKey"/> and envelope
+/// sender with others of the batch: those go as one transaction (MAIL once, one RCPT each, DATA once) of
+/// at most <see cref="MaxRecipientsPerTransaction"/> recipients, with an outcome per recipient. Tries the
+/// domain's hosts in order when a connection cannot be made, reconnects a bounded number of times when a
+/// session breaks, and returns exactly one outcome per message, in the order of the messages.
 /// </summary>
 public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool pool, ILogger<SmtpBatchSender> logger)
 {
     private const int MaxReconnects = 3;
 
+    /// <summary>The default of <see cref="MaxRecipientsPerTransaction"/>: RFC 5321 §4.5.3.1.8 has servers buffer at least 100 recipients.</summary>
+    public const int DefaultMaxRecipientsPerTransaction = 100;
+
+    /// <summary>
+    /// The most RCPTs put in one transaction (default <see cref="DefaultMaxRecipientsPerTransaction"/>); larger
+    /// groups are split. A server that answers "too many recipients" (<c>452 4.5.3</c>, or <c>552</c>,
+    /// RFC 5321 §4.5.3.1.10) lowers it for the rest of the batch to the number it accepted, and the refused
+    /// recipients are sent in the next transaction at once, without counting as a failure.
+    /// </summary>
+    public int MaxRecipientsPerTransaction { get; init; } = DefaultMaxRecipientsPerTransaction;
+
     /// <summary>Sends every message; never throws for SMTP or network failures (they become outcomes).</summary>
     /// <param name="domain">The recipient domain (lower-case A-label).</param>
-    /// <param name="messages">The messages, sent in order.</param>
-    /// <param name="maxMessagesPerSession">Messages one connection may carry before it is closed.</param>
+    /// <param name="messages">The messages, sent in order (grouped messages go with the first of their group).</param>
+    /// <param name="maxMessagesPerSession">Transactions one connection may carry before it is closed.</param>
     /// <param name="cancellationToken">Stops sending; unsent messages get a temporary outcome.</param>
     public async Task<IReadOnlyList<SendOutcome>> SendAsync(
         string domain, IReadOnlyList<OutgoingMessage> messages, int maxMessagesPerSession, CancellationToken cancellationToken)
     {
-        var outcomes = new List<SendOutcome>(messages.Count);
         var route = await router.ResolveAsync(domain, cancellationToken);
         if (route.Failure is { } failure)
         {
@@ -35,7 +48,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
         var endpoints = route.Endpoints;
         var requireTls = pool.RequiresTls(domain);
 
-        var cursor = new Cursor();
+        var work = new Work(messages, Math.Max(1, MaxRecipientsPerTransaction));
         var reconnects = 0;
         string lastHost = "-";
         string lastError = "no connection attempted";
@@ -45,7 +58,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
         foreach (var endpoint in endpoints)
         {
             lastHost = endpoint.ToString();
-            while (cursor.Next < messages.Count && reconnects <= MaxReconnects && !cancellationToken.IsCancellationRequested)
+            while (work.HasPending && reconnects <= MaxReconnects && !cancellationToken.IsCancellationRequested)
             {
                 SmtpSession session;
                 try
@@ -70,7 +83,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
                     LogTlsFallback(logger, lastHost, tlsFailure);
                 }
 
-                var healthy = await SendOverSessionAsync(session, messages, cursor, outcomes, maxMessagesPerSession, cancellationToken);
+                var healthy = await SendOverSessionAsync(session, work, maxMessagesPerSession, cancellationToken);
                 pool.Return(session, healthy, maxMessagesPerSession);
                 if (!healthy)
                 {
@@ -78,86 +91,254 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
                 }
             }
 
-            if (cursor.Next >= messages.Count)
+            if (!work.HasPending)
             {
                 break;
             }
         }
 
-        for (; cursor.Next < messages.Count; cursor.Next++)
+        while (work.HasPending)
         {
-            outcomes.Add(new SendOutcome(messages[cursor.Next].Id, lastHost, lastCode, lastError, SendResultKind.Temporary, Stage: lastStage, Class: lastClass));
+            foreach (var index in work.Take())
+            {
+                work.Set(index, new SendOutcome(messages[index].Id, lastHost, lastCode, lastError, SendResultKind.Temporary, Stage: lastStage, Class: lastClass));
+            }
         }
 
-        return outcomes;
+        return work.Results();
     }
 
-    /// <summary>The index of the next message to send, shared across the sessions of one batch.</summary>
-    private sealed class Cursor
+    /// <summary>
+    /// The transactions still to send (indexes into the batch, one sender and content each) and the outcomes
+    /// so far, shared across the sessions of one batch.
+    /// </summary>
+    private sealed class Work
     {
-        public int Next;
-    }
+        private readonly IReadOnlyList<OutgoingMessage> _messages;
+        private readonly LinkedList<List<int>> _pending = new();
+        private readonly SendOutcome?[] _outcomes;
 
-    private static async Task<bool> SendOverSessionAsync(
-        SmtpSession session, IReadOnlyList<OutgoingMessage> messages, Cursor cursor, List<SendOutcome> outcomes, int max, CancellationToken cancellationToken)
-    {
-        var host = session.Endpoint.ToString();
-        var ip = session.RemoteIp;
-        var tls = session.Client.IsSecure;
-        while (cursor.Next < messages.Count && session.MessagesSent < max)
+        public Work(IReadOnlyList<OutgoingMessage> messages, int limit)
         {
-            var message = messages[cursor.Next];
-            cursor.Next++;
-            if (NeedsSmtpUtf8(message) && (session.Client.Capabilities & SmtpCapabilities.UTF8) == 0)
+            _messages = messages;
+            _outcomes = new SendOutcome?[messages.Count];
+            Limit = limit;
+            var groups = new Dictionary<(string Key, string Sender), List<int>>();
+            var order = new List<List<int>>();
+            for (var i = 0; i < messages.Count; i++)
             {
-                // RFC 6531 §3.4: a non-ASCII local part needs SMTPUTF8; it cannot be downgraded (punycode is
-                // for domains only) and must not be sent raw. Nothing is sent; the session stays usable.
-                outcomes.Add(new SendOutcome(
-                    message.Id, host, 553, "553 5.6.7 SMTPUTF8 is required, but was not offered by host", SendResultKind.Permanent,
-                    "mail", false, ip, tls, "protocol"));
-                continue;
-            }
-
-            MimeKit.MimeMessage mime;
-            try
-            {
-                mime = message.Build();
-            }
-            catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or MimeKit.ParseException or ArgumentException)
-            {
-                outcomes.Add(new SendOutcome(message.Id, host, 0, $"message could not be built: {ex.Message}", SendResultKind.Permanent, "data", false, ip, tls));
-                continue;
-            }
-
-            try
-            {
-                var reply = await session.Client.SendAsync(mime, message.Sender, [message.Recipient], cancellationToken);
-                session.MessagesSent++;
-                outcomes.Add(new SendOutcome(message.Id, host, 250, "250 " + reply, SendResultKind.Delivered, "dot", false, ip, tls));
-            }
-            catch (SmtpCommandException ex)
-            {
-                session.MessagesSent++;
-                var code = (int)ex.StatusCode;
-                var kind = code >= 500 ? SendResultKind.Permanent : SendResultKind.Temporary;
-                outcomes.Add(new SendOutcome(message.Id, host, code, $"{code} {ex.Message}", kind, StageOf(ex.ErrorCode), false, ip, tls));
-                if (code == 421 || !session.Client.IsConnected)
+                var message = messages[i];
+                if (message.GroupKey is null)
                 {
-                    return false;
+                    order.Add([i]);
+                    continue;
+                }
+
+                var key = (message.GroupKey, message.Sender.Address.ToLowerInvariant());
+                if (!groups.TryGetValue(key, out var group))
+                {
+                    groups[key] = group = [];
+                    order.Add(group);
+                }
+
+                group.Add(i);
+            }
+
+            foreach (var transaction in order)
+            {
+                _pending.AddLast(transaction);
+            }
+        }
+
+        /// <summary>The most recipients per transaction: the configured cap, lowered by a "too many recipients" reply.</summary>
+        public int Limit { get; set; }
+
+        public bool HasPending => _pending.Count > 0;
+
+        public OutgoingMessage Message(int index) => _messages[index];
+
+        /// <summary>
+        /// The next transaction: at most <see cref="Limit"/> recipients, no address twice (MailKit sends each
+        /// address once); the rest of a larger group stays first in line.
+        /// </summary>
+        public List<int> Take()
+        {
+            var next = _pending.First!.Value;
+            _pending.RemoveFirst();
+            var take = new List<int>();
+            var rest = new List<int>();
+            var addresses = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var index in next)
+            {
+                if (take.Count < Limit && addresses.Add(_messages[index].Recipient.Address))
+                {
+                    take.Add(index);
+                }
+                else
+                {
+                    rest.Add(index);
                 }
             }
-            catch (Exception ex) when (ex is IOException or SocketException or SmtpProtocolException or ServiceNotConnectedException or TimeoutException
-                                       || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+
+            if (rest.Count > 0)
             {
-                var uncertain = session.Tracker.AwaitingFinalReply;
-                var reply = uncertain ? $"connection lost after the final dot, no reply: {ex.Message}" : $"connection lost: {ex.Message}";
-                outcomes.Add(new SendOutcome(message.Id, host, 0, reply, SendResultKind.Temporary, uncertain ? "dot" : "data", uncertain, ip, tls));
+                _pending.AddFirst(rest);
+            }
+
+            return take;
+        }
+
+        /// <summary>Puts recipients first in line, to be sent in the very next transaction.</summary>
+        public void Retry(List<int> indexes) => _pending.AddFirst(indexes);
+
+        public void Set(int index, SendOutcome outcome) => _outcomes[index] = outcome;
+
+        public SendOutcome[] Results() => _outcomes.Select(o => o!).ToArray();
+    }
+
+    private static async Task<bool> SendOverSessionAsync(SmtpSession session, Work work, int max, CancellationToken cancellationToken)
+    {
+        while (work.HasPending && session.MessagesSent < max)
+        {
+            if (!await SendTransactionAsync(session, work, work.Take(), cancellationToken))
+            {
                 return false;
             }
         }
 
         return true;
     }
+
+    /// <summary>Sends one transaction; false when the session is no longer usable.</summary>
+    private static async Task<bool> SendTransactionAsync(SmtpSession session, Work work, List<int> indexes, CancellationToken cancellationToken)
+    {
+        var host = session.Endpoint.ToString();
+        var ip = session.RemoteIp;
+        var tls = session.Client.IsSecure;
+        var messages = new List<(int Index, OutgoingMessage Message)>(indexes.Count);
+        foreach (var index in indexes)
+        {
+            var message = work.Message(index);
+            if (NeedsSmtpUtf8(message) && (session.Client.Capabilities & SmtpCapabilities.UTF8) == 0)
+            {
+                // RFC 6531 §3.4: a non-ASCII local part needs SMTPUTF8; it cannot be downgraded (punycode is
+                // for domains only) and must not be sent raw. Nothing is sent; the session stays usable.
+                work.Set(index, new SendOutcome(
+                    message.Id, host, 553, "553 5.6.7 SMTPUTF8 is required, but was not offered by host", SendResultKind.Permanent,
+                    "mail", false, ip, tls, "protocol"));
+                continue;
+            }
+
+            messages.Add((index, message));
+        }
+
+        if (messages.Count == 0)
+        {
+            return true;
+        }
+
+        MimeKit.MimeMessage mime;
+        try
+        {
+            mime = messages[0].Message.Build();
+        }
+        catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or MimeKit.ParseException or ArgumentException)
+        {
+            foreach (var (index, message) in messages)
+            {
+                work.Set(index, new SendOutcome(message.Id, host, 0, $"message could not be built: {ex.Message}", SendResultKind.Permanent, "data", false, ip, tls));
+            }
+
+            return true;
+        }
+
+        var recording = session.Client as RecipientRecordingSmtpClient;
+        recording?.BeginTransaction();
+        var sender = messages[0].Message.Sender;
+        var recipients = messages.Select(m => m.Message.Recipient).ToArray();
+        try
+        {
+            var reply = await session.Client.SendAsync(mime, sender, recipients, cancellationToken);
+            session.MessagesSent++;
+            var delivered = new SendOutcome(Guid.Empty, host, 250, "250 " + reply, SendResultKind.Delivered, "dot", false, ip, tls);
+            Settle(work, messages, recording, delivered);
+            return true;
+        }
+        catch (SmtpCommandException ex)
+        {
+            session.MessagesSent++;
+            var code = (int)ex.StatusCode;
+            var kind = code >= 500 ? SendResultKind.Permanent : SendResultKind.Temporary;
+            var failed = new SendOutcome(Guid.Empty, host, code, $"{code} {ex.Message}", kind, StageOf(ex.ErrorCode), false, ip, tls);
+            Settle(work, messages, recording, failed);
+            return code != 421 && session.Client.IsConnected;
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or SmtpProtocolException or ServiceNotConnectedException or TimeoutException
+                                   || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            var uncertain = session.Tracker.AwaitingFinalReply;
+            var reply = uncertain ? $"connection lost after the final dot, no reply: {ex.Message}" : $"connection lost: {ex.Message}";
+            var lost = new SendOutcome(Guid.Empty, host, 0, reply, SendResultKind.Temporary, uncertain ? "dot" : "data", uncertain, ip, tls);
+            Settle(work, messages, recording, lost);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Gives each recipient of a transaction its outcome: a refused one its own RCPT reply, the accepted
+    /// ones <paramref name="common"/> (the reply to the final dot, or the failure that ended the transaction).
+    /// Recipients refused with "too many recipients" after others were accepted are not failed: they go
+    /// first in line for the next transaction, and the batch's recipient limit drops to what was accepted.
+    /// </summary>
+    private static void Settle(
+        Work work, List<(int Index, OutgoingMessage Message)> messages, RecipientRecordingSmtpClient? recording, SendOutcome common)
+    {
+        var rejected = new Dictionary<string, RejectedRecipient>(StringComparer.OrdinalIgnoreCase);
+        foreach (var rejection in recording?.Rejected ?? [])
+        {
+            rejected.TryAdd(rejection.Mailbox.Address, rejection);
+        }
+
+        var accepted = messages.Count - messages.Count(m => rejected.ContainsKey(m.Message.Recipient.Address));
+        var retry = new List<int>();
+        foreach (var (index, message) in messages)
+        {
+            if (!rejected.TryGetValue(message.Recipient.Address, out var rejection))
+            {
+                work.Set(index, common with { Id = message.Id });
+                continue;
+            }
+
+            if (accepted > 0 && IsTooManyRecipients(rejection))
+            {
+                retry.Add(index);
+                continue;
+            }
+
+            // RFC 5321 §4.5.3.1.10: a 552 for too many recipients is to be treated as temporary.
+            var kind = rejection.Code >= 500 && !IsTooManyRecipients(rejection) ? SendResultKind.Permanent : SendResultKind.Temporary;
+            work.Set(index, common with
+            {
+                Id = message.Id, Code = rejection.Code, Reply = $"{rejection.Code} {rejection.Text}", Kind = kind,
+                Stage = "rcpt", Uncertain = false,
+            });
+        }
+
+        if (retry.Count > 0)
+        {
+            work.Limit = Math.Min(work.Limit, accepted);
+            work.Retry(retry);
+        }
+    }
+
+    /// <summary>
+    /// <c>452</c> (RFC 5321 §4.5.3.1.10) or <c>552</c> with enhanced code X.5.3 (RFC 3463: too many
+    /// recipients) or that text; a bare <c>452 4.2.2</c> (mailbox full) is not.
+    /// </summary>
+    private static bool IsTooManyRecipients(RejectedRecipient rejection) =>
+        rejection.Code is 452 or 552
+        && (rejection.Text.StartsWith("4.5.3", StringComparison.Ordinal) || rejection.Text.StartsWith("5.5.3", StringComparison.Ordinal)
+            || rejection.Text.Contains("too many recipients", StringComparison.OrdinalIgnoreCase));
 
     private static bool NeedsSmtpUtf8(OutgoingMessage message) =>
         !Ascii.IsValid(message.Sender.LocalPart) || !Ascii.IsValid(message.Recipient.LocalPart);

@@ -73,7 +73,8 @@ public sealed class SmtpConnector(IOptions<SmtpOptions> options)
 
         var socket = await ConnectSocketAsync(candidates, endpoint.Port, settings.ConnectTimeoutMs, cancellationToken);
         var tracker = new FinalDotTracker();
-        var client = new SmtpClient(tracker)
+        // Records refused recipients instead of abandoning the transaction (partial RCPT acceptance).
+        var client = new RecipientRecordingSmtpClient(tracker)
         {
             LocalDomain = settings.EhloName,
             Timeout = settings.CommandTimeoutMs,

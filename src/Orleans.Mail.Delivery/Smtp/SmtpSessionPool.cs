@@ -20,7 +20,7 @@ public sealed class SmtpSession(SmtpClient client, SmtpEndpoint endpoint, FinalD
     /// <summary>The IP address connected to.</summary>
     public string? RemoteIp { get; } = remoteIp;
 
-    /// <summary>Messages sent over it so far.</summary>
+    /// <summary>Transactions sent over it so far (a grouped transaction with many recipients counts once).</summary>
     public int MessagesSent { get; set; }
 
     /// <summary>When it was last returned to the pool.</summary>

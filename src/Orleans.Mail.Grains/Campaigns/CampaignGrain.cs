@@ -53,6 +53,10 @@ public sealed partial class CampaignGrain(
         Task.FromResult(record.State.Definition ?? throw new MailNotFoundException($"Campaign {this.GetPrimaryKeyString()} does not exist."));
 
     /// <inheritdoc />
+    public Task<string> GetTenant() =>
+        Task.FromResult(record.State.TenantId ?? throw new MailNotFoundException($"Campaign {this.GetPrimaryKeyString()} does not exist."));
+
+    /// <inheritdoc />
     public async Task<RecipientBatchResult> AddRecipients(string tenantId, long batchNumber, IReadOnlyList<RecipientRow> rows)
     {
         EnsureOwnedBy(tenantId);
@@ -66,13 +70,42 @@ public sealed partial class CampaignGrain(
         {
             var row = rows[i];
             spoolRows[i] = new SpoolRecipient(
-                MailIds.NewUuid(time), row.Address, row.Address.ToLowerInvariant(), RecipientDomain.Of(row.Address),
+                MailIds.NewUuid(time), row.Address, SuppressionStore.Key(row.Address), RecipientDomain.Of(row.Address),
                 row.Variables.Count == 0 ? null : JsonSerializer.Serialize(row.Variables));
         }
 
-        var result = await spool.CommitBatchAsync(CampaignUuid, tenantId, batchNumber, spoolRows);
-        _snapshot = null;
-        return result;
+        try
+        {
+            var result = await spool.CommitBatchAsync(CampaignUuid, tenantId, batchNumber, spoolRows, contentHash: Fingerprint(rows));
+            _snapshot = null;
+            return result;
+        }
+        catch (BatchContentMismatchException ex)
+        {
+            throw new MailPreconditionException(ex.Message);
+        }
+    }
+
+    /// <summary>SHA-256 over the rows in order: address, then variables sorted by name.</summary>
+    private static byte[] Fingerprint(IReadOnlyList<RecipientRow> rows)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var row in rows)
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(row.Address));
+            hash.AppendData([0]);
+            foreach (var (name, value) in row.Variables.OrderBy(v => v.Key, StringComparer.Ordinal))
+            {
+                hash.AppendData(System.Text.Encoding.UTF8.GetBytes(name));
+                hash.AppendData([1]);
+                hash.AppendData(System.Text.Encoding.UTF8.GetBytes(value));
+                hash.AppendData([2]);
+            }
+
+            hash.AppendData([3]);
+        }
+
+        return hash.GetHashAndReset();
     }
 
     /// <inheritdoc />
@@ -125,7 +158,16 @@ public sealed partial class CampaignGrain(
         {
             throw new MailValidationException(field, $"Liquid syntax error: {error}");
         }
+
+        // Templates come whole in the request: there are no template files to include.
+        if (FileTags().IsMatch(template))
+        {
+            throw new MailValidationException(field, "the Liquid tags 'include' and 'render' are not supported (there are no template files)");
+        }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{%-?\s*(include|render)\b")]
+    private static partial System.Text.RegularExpressions.Regex FileTags();
 
     private void EnsureOwnedBy(string tenantId)
     {

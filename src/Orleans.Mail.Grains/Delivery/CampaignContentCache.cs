@@ -29,9 +29,11 @@ public sealed class CampaignContentCache(IGrainFactory grains)
 
     private async Task<CampaignContent> LoadAsync(Guid campaignId)
     {
-        var definition = await grains.GetGrain<ICampaignGrain>(MailIds.Campaign(campaignId)).GetDefinition();
+        var campaign = grains.GetGrain<ICampaignGrain>(MailIds.Campaign(campaignId));
+        var definition = await campaign.GetDefinition();
         return new CampaignContent(
             definition.From, definition.EnvelopeSender, definition.SubjectTemplate, definition.TextTemplate, definition.HtmlTemplate,
-            definition.Headers.Select(h => new KeyValuePair<string, string>(h.Name, h.Value)).ToArray());
+            definition.Headers.Select(h => new KeyValuePair<string, string>(h.Name, h.Value)).ToArray(),
+            tenantId: await campaign.GetTenant(), campaignId: campaignId);
     }
 }

@@ -81,6 +81,23 @@ public sealed class DeliveryWorkerGrain(
         new(result.Id, state, next, result.Host, result.Code, result.Reply, action, now,
             classification.Class, classification.Suppress && state == MessageState.Bounced, result.RemoteIp, result.Tls, result.Uncertain);
 
+    /// <summary>
+    /// Runs a template render; any failure in it (a Liquid runtime error such as a division by zero, a
+    /// step limit reached) is this message's permanent failure, reported as a FormatException, which the
+    /// sender turns into a bounce of this message alone rather than a failed batch.
+    /// </summary>
+    private static MimeMessage Rendered(Func<MimeMessage> render)
+    {
+        try
+        {
+            return render();
+        }
+        catch (Exception ex) when (ex is not FormatException and not OutOfMemoryException)
+        {
+            throw new FormatException($"template could not be rendered: {ex.Message}", ex);
+        }
+    }
+
     private async Task<OutgoingMessage> PrepareAsync(LeasedMessage message)
     {
         var recipient = MailboxAddress.Parse(message.Recipient);
@@ -88,11 +105,12 @@ public sealed class DeliveryWorkerGrain(
         {
             var content = await campaigns.GetAsync(campaignId);
             return new OutgoingMessage(message.SpoolId, content.EnvelopeSender, recipient,
-                () => composer.ComposeCampaign(content, message.MessageId, message.Recipient, message.VariablesJson));
+                () => Rendered(() => composer.ComposeCampaign(content, message.MessageId, message.Recipient, message.VariablesJson)));
         }
 
         var transactional = TransactionalContent.FromJson(message.TransactionalJson ?? "{}");
+        // Recipients of one transactional message on this domain share one transaction (one DATA).
         return new OutgoingMessage(message.SpoolId, MailboxAddress.Parse(transactional.EnvelopeSender), recipient,
-            () => composer.ComposeTransactional(transactional, message.MessageId));
+            () => composer.ComposeTransactional(transactional, message.MessageId), GroupKey: message.MessageId.ToString("N"));
     }
 }
