@@ -27,6 +27,22 @@ public sealed class PacingOptions
     [Range(1, 64)]
     public int MaxSessionsPerSilo { get; set; } = 64;
 
+    /// <summary>
+    /// How long a domain is rested after a reputation deferral (Yahoo TSS04, Gmail 4.7.28), in s: no new
+    /// connections to it, its messages wait queued (no attempts counted) and resume after the window.
+    /// Default 7,200 (2 h).
+    /// </summary>
+    [Range(1, 7 * 24 * 3600)]
+    public int ReputationRestSeconds { get; set; } = 7200;
+
+    /// <summary>
+    /// After a throttle signal (rate limit, "421 too many connections") a domain's connection limit and
+    /// message rate are halved; each batch without one raises them again by this share of the ceiling
+    /// (additive increase). Default 0.1.
+    /// </summary>
+    [Range(0.01, 1)]
+    public double RecoveryStep { get; set; } = 0.1;
+
     /// <summary>How often a busy domain's pump looks for due work, in ms. Default 100.</summary>
     [Range(10, 60_000)]
     public int PumpIntervalMs { get; set; } = 100;

@@ -122,4 +122,23 @@ public sealed class LiquidTemplatesTests
 
         Assert.Equal("ANN!", LiquidTemplates.Render(template, "a@example.com", variables, html: false));
     }
+
+    [Fact]
+    public void Render_LoopBeyondStepLimit_ThrowsInsteadOfRunningOn()
+    {
+        // A million steps in nested loops; each range alone is small, so nothing large is allocated.
+        var template = LiquidTemplates.Parse("{% for i in (1..1000) %}{% for j in (1..1000) %}x{% endfor %}{% endfor %}");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.ThrowsAny<Exception>(() => LiquidTemplates.Render(template, "a@example.com", NoVariables, html: false));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public void Render_LoopWithinStepLimit_Renders()
+    {
+        var template = LiquidTemplates.Parse("{% for i in (1..1000) %}x{% endfor %}");
+
+        Assert.Equal(new string('x', 1000), LiquidTemplates.Render(template, "a@example.com", NoVariables, html: false));
+    }
 }

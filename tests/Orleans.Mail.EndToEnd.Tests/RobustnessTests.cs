@@ -77,11 +77,13 @@ public sealed class RobustnessTests(MailCluster cluster)
         Assert.Equal((0, "invalid-variable"), (result.RejectedRows.Single().Index, result.RejectedRows.Single().Reason));
     }
 
-    [Fact]
-    public async Task CreateCampaign_IncludeTag_InvalidArgumentNamingTheBody()
+    [Theory]
+    [InlineData("{% include 'x' %}")]
+    [InlineData("{% for i in (1..100000000) %}x{% endfor %}")]
+    public async Task CreateCampaign_IncludeTagOrHugeRange_InvalidArgumentNamingTheBody(string body)
     {
         var request = CampaignFlow.Definition();
-        request.TextBody = "{% include 'x' %}";
+        request.TextBody = body;
 
         var (code, fields) = await FailureOf(() => cluster.Campaigns.CreateCampaignAsync(request).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, code);

@@ -13,7 +13,8 @@ namespace Orleans.Mail.TestSupport;
 /// An SMTP server on 127.0.0.1 (the SmtpServer package) whose answers depend on the recipient's local
 /// part, for tests that need per-recipient behaviour a sink cannot script:
 /// <c>unknown…</c> → <c>550 5.1.1</c> at RCPT; <c>grey…</c> → <c>451 4.7.1</c> on the first RCPT of that
-/// address, accepted afterwards; anything else accepted. Every accepted message is kept with its envelope.
+/// address, accepted afterwards; <c>reputation…</c> → a Gmail-style <c>421 4.7.28</c> reputation deferral on
+/// the first RCPT, accepted afterwards; anything else accepted. Every accepted message is kept with its envelope.
 /// </summary>
 public sealed class ScriptedSmtpServer : IAsyncDisposable
 {
@@ -21,6 +22,8 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     private readonly Task _running;
     private readonly ConcurrentQueue<ReceivedMessage> _received = new();
     private readonly ConcurrentDictionary<string, int> _rcptAttempts = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<DateTimeOffset>> _rcptTimes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentQueue<DateTimeOffset> _sessions = new();
 
     private ScriptedSmtpServer(int port)
     {
@@ -32,7 +35,9 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new Filter(this));
         services.Add(new Store(this));
-        _running = new SmtpServer.SmtpServer(options, services).StartAsync(_stop.Token);
+        var server = new SmtpServer.SmtpServer(options, services);
+        server.SessionCreated += (_, _) => _sessions.Enqueue(DateTimeOffset.UtcNow);
+        _running = server.StartAsync(_stop.Token);
     }
 
     public int Port { get; }
@@ -41,6 +46,12 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
 
     /// <summary>Messages accepted so far.</summary>
     public IReadOnlyList<ReceivedMessage> Received => _received.ToArray();
+
+    /// <summary>When each SMTP session began.</summary>
+    public IReadOnlyList<DateTimeOffset> SessionStarts => _sessions.ToArray();
+
+    /// <summary>When each RCPT for <paramref name="address"/> arrived.</summary>
+    public IReadOnlyList<DateTimeOffset> RcptTimes(string address) => _rcptTimes.TryGetValue(address, out var q) ? q.ToArray() : [];
 
     /// <summary>RCPT commands seen per address (accepted or not).</summary>
     public int RcptAttempts(string address) => _rcptAttempts.TryGetValue(address, out var n) ? n : 0;
@@ -79,6 +90,7 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
         {
             var address = $"{to.User}@{to.Host}";
             var attempt = server._rcptAttempts.AddOrUpdate(address, 1, (_, n) => n + 1);
+            server._rcptTimes.GetOrAdd(address, _ => new ConcurrentQueue<DateTimeOffset>()).Enqueue(DateTimeOffset.UtcNow);
             if (to.User.StartsWith("unknown", StringComparison.OrdinalIgnoreCase))
             {
                 throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)550, $"5.1.1 <{address}>: Recipient address rejected: User unknown in virtual mailbox table"));
@@ -87,6 +99,11 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
             if (to.User.StartsWith("grey", StringComparison.OrdinalIgnoreCase) && attempt == 1)
             {
                 throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)451, $"4.7.1 <{address}>: Recipient address rejected: Greylisted, see https://postgrey.schweikert.ch/help/"));
+            }
+
+            if (to.User.StartsWith("reputation", StringComparison.OrdinalIgnoreCase) && attempt == 1)
+            {
+                throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)421, "4.7.28 Our system has detected an unusual rate of unsolicited mail originating from your IP address. gsmtp"), true);
             }
 
             return Task.FromResult(true);

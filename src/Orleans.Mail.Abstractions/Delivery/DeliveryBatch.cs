@@ -26,13 +26,21 @@ public sealed record DeliveryBatch(
     [property: Id(0)] string Domain,
     [property: Id(1)] IReadOnlyList<LeasedMessage> Messages);
 
-/// <summary>What happened to a batch, counted by outcome.</summary>
+/// <summary>What happened to a batch, counted by outcome, with the destination's throttle signals.</summary>
+/// <param name="Delivered">Messages delivered.</param>
+/// <param name="Deferred">Messages deferred.</param>
+/// <param name="Bounced">Messages bounced.</param>
+/// <param name="Expired">Messages expired.</param>
+/// <param name="Throttled">Replies that asked us to slow down (rate limits, "421 too many connections").</param>
+/// <param name="ReputationDeferred">Replies that defer us for our reputation (Yahoo TSS04, Gmail 4.7.28): the destination should be rested.</param>
 [GenerateSerializer, Immutable, Alias("orleans.mail.DeliveryBatchResult")]
 public sealed record DeliveryBatchResult(
     [property: Id(0)] int Delivered,
     [property: Id(1)] int Deferred,
     [property: Id(2)] int Bounced,
-    [property: Id(3)] int Expired);
+    [property: Id(3)] int Expired,
+    [property: Id(4)] int Throttled = 0,
+    [property: Id(5)] int ReputationDeferred = 0);
 
 /// <summary>Delivers batches over SMTP and records each outcome in the spool. A stateless worker.</summary>
 [Alias("orleans.mail.IDeliveryWorkerGrain")]

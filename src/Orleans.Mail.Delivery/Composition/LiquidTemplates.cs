@@ -7,7 +7,14 @@ namespace Orleans.Mail.Delivery.Composition;
 public static class LiquidTemplates
 {
     private static readonly FluidParser Parser = new();
-    private static readonly TemplateOptions Options = new();
+    /// <summary>
+    /// Most statements one render may execute. A template is data from the caller: without a bound a loop
+    /// such as <c>{% for i in (1..100000000) %}</c> would hold a delivery worker for minutes. Reaching it
+    /// fails that message's render (it bounces) and nothing else.
+    /// </summary>
+    public const int MaxSteps = 200_000;
+
+    private static readonly TemplateOptions Options = new() { MaxSteps = MaxSteps, MaxRecursion = 20 };
 
     /// <summary>Parses <paramref name="source"/>; false with a message (line and column) on a syntax error.</summary>
     public static bool TryParse(string source, out IFluidTemplate? template, out string? error)

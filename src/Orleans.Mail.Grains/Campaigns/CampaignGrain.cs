@@ -164,7 +164,23 @@ public sealed partial class CampaignGrain(
         {
             throw new MailValidationException(field, "the Liquid tags 'include' and 'render' are not supported (there are no template files)");
         }
+
+        // Fluid materialises a range before iterating it; a literal range of millions would take memory
+        // and time before the step limit could stop it.
+        foreach (System.Text.RegularExpressions.Match range in LiteralRange().Matches(template))
+        {
+            if (!long.TryParse(range.Groups[1].Value, out var from) || !long.TryParse(range.Groups[2].Value, out var to) || Math.Abs(to - from) > MaxLiteralRange)
+            {
+                throw new MailValidationException(field, $"the Liquid range {range.Value} spans more than {MaxLiteralRange} values");
+            }
+        }
     }
+
+    /// <summary>Largest literal Liquid range a template may hold, in values.</summary>
+    private const long MaxLiteralRange = 10_000;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\(\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*\)")]
+    private static partial System.Text.RegularExpressions.Regex LiteralRange();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\{%-?\s*(include|render)\b")]
     private static partial System.Text.RegularExpressions.Regex FileTags();

@@ -38,12 +38,21 @@ public sealed class DeliveryWorkerGrain(
         var results = await sender.SendAsync(batch.Domain, outgoing, pacing.Value.MessagesPerConnection, CancellationToken.None);
         var byId = batch.Messages.ToDictionary(m => m.SpoolId);
         var outcomes = new List<AttemptOutcome>(results.Count);
-        int delivered = 0, deferred = 0, bounced = 0, expired = 0;
+        int delivered = 0, deferred = 0, bounced = 0, expired = 0, throttled = 0, reputation = 0;
         var now = time.GetUtcNow();
         foreach (var result in results)
         {
             var message = byId[result.Id];
             var classification = classifier.Classify(result);
+            if (classification.Throttle)
+            {
+                throttled++;
+            }
+
+            if (classification.Class == "reputation-defer")
+            {
+                reputation++;
+            }
             switch (classification.Action)
             {
                 case ReplyAction.Delivered:
@@ -73,7 +82,7 @@ public sealed class DeliveryWorkerGrain(
         }
 
         await queue.RecordAsync(outcomes);
-        return new DeliveryBatchResult(delivered, deferred, bounced, expired);
+        return new DeliveryBatchResult(delivered, deferred, bounced, expired, throttled, reputation);
     }
 
     private static AttemptOutcome Outcome(

@@ -23,6 +23,8 @@ public sealed partial class DomainGrain(
     private double _tokens;
     private DateTimeOffset _lastRefill;
     private int _idleTicks;
+    private double _share = 1.0;
+    private DateTimeOffset _restUntil = DateTimeOffset.MinValue;
 
     private string Domain => this.GetPrimaryKeyString();
 
@@ -47,8 +49,17 @@ public sealed partial class DomainGrain(
     {
         var settings = options.Value;
         Refill(settings);
+        if (time.GetUtcNow() < _restUntil)
+        {
+            // Resting after a reputation deferral: nothing is claimed, so nothing is attempted; the timer
+            // keeps the grain (and the rest) alive.
+            _idleTicks = 0;
+            return;
+        }
+
         var lease = TimeSpan.FromSeconds(settings.LeaseSeconds);
-        while (_batchesInFlight < settings.MaxConnectionsPerDomain && _tokens >= 1 && !cancellationToken.IsCancellationRequested && slots.TryAcquire())
+        var connectionLimit = Math.Max(1, (int)Math.Floor(settings.MaxConnectionsPerDomain * _share));
+        while (_batchesInFlight < connectionLimit && _tokens >= 1 && !cancellationToken.IsCancellationRequested && slots.TryAcquire())
         {
             var want = (int)Math.Min(settings.MessagesPerConnection, Math.Floor(_tokens));
             IReadOnlyList<LeasedMessage> leased;
@@ -92,8 +103,9 @@ public sealed partial class DomainGrain(
         var now = time.GetUtcNow();
         var elapsed = (now - _lastRefill).TotalSeconds;
         _lastRefill = now;
-        var capacity = Math.Max(1, settings.MessagesPerSecondPerDomain);
-        _tokens = Math.Min(capacity, _tokens + elapsed * settings.MessagesPerSecondPerDomain);
+        var rate = settings.MessagesPerSecondPerDomain * _share;
+        var capacity = Math.Max(1, rate);
+        _tokens = Math.Min(capacity, _tokens + elapsed * rate);
     }
 
     private async Task RunBatchAsync(DeliveryBatch batch)
@@ -101,7 +113,8 @@ public sealed partial class DomainGrain(
         try
         {
             // Stateless workers run on this silo; the batch goes over one SMTP connection.
-            await GrainFactory.GetGrain<IDeliveryWorkerGrain>(0).Deliver(batch);
+            var result = await GrainFactory.GetGrain<IDeliveryWorkerGrain>(0).Deliver(batch);
+            Adapt(result);
         }
         catch (Exception ex)
         {
@@ -114,6 +127,38 @@ public sealed partial class DomainGrain(
             slots.Release();
         }
     }
+
+    /// <summary>
+    /// Adapts to what the destination said: a reputation deferral rests it for
+    /// <see cref="PacingOptions.ReputationRestSeconds"/>; a throttle signal halves connections and rate
+    /// (multiplicative decrease); a clean batch raises them by <see cref="PacingOptions.RecoveryStep"/>
+    /// up to the configured ceiling (additive increase).
+    /// </summary>
+    private void Adapt(DeliveryBatchResult result)
+    {
+        var settings = options.Value;
+        if (result.ReputationDeferred > 0)
+        {
+            _restUntil = time.GetUtcNow() + TimeSpan.FromSeconds(settings.ReputationRestSeconds);
+            LogRested(logger, Domain, settings.ReputationRestSeconds);
+        }
+
+        if (result.Throttled > 0)
+        {
+            _share = Math.Max(0.05, _share / 2);
+            LogSlowed(logger, Domain, _share);
+        }
+        else if (result.Delivered > 0 && _share < 1)
+        {
+            _share = Math.Min(1, _share + settings.RecoveryStep);
+        }
+    }
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Site {Site} deferred us for our reputation; resting it for {Seconds} s")]
+    private static partial void LogRested(ILogger logger, string site, int seconds);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Site {Site} asked us to slow down; now at {Share:P0} of its connections and rate")]
+    private static partial void LogSlowed(ILogger logger, string site, double share);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Delivery batch of {Count} messages for {Site} failed; they return to the queue when their lease expires")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, string site, int count);

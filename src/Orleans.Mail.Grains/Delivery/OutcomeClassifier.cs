@@ -7,7 +7,8 @@ namespace Orleans.Mail.Grains.Delivery;
 /// <param name="Action">Delivered, defer or bounce. A reply's meaning can contradict its code (a 5xx that is really temporary), so this, not the code, decides.</param>
 /// <param name="Class">A class of the project's vocabulary (<c>ok</c>, <c>invalid-recipient</c>, <c>greylist</c>, …).</param>
 /// <param name="Suppress">True for recipient-level permanent failures only.</param>
-public readonly record struct OutcomeClass(ReplyAction Action, string Class, bool Suppress);
+/// <param name="Throttle">True when the reply asks us to slow down for this destination.</param>
+public readonly record struct OutcomeClass(ReplyAction Action, string Class, bool Suppress, bool Throttle = false);
 
 /// <summary>
 /// Names each attempt's outcome: replies go through the <see cref="ReplyClassifier"/> (stage, basic and
@@ -56,6 +57,6 @@ public sealed class OutcomeClassifier(ReplyClassifier replies)
         }
 
         var classification = replies.Classify(stage, SmtpReply.Create(outcome.Code, text));
-        return new(classification.Action, classification.Class, classification.Suppress && classification.Action == ReplyAction.Bounce);
+        return new(classification.Action, classification.Class, classification.Suppress && classification.Action == ReplyAction.Bounce, classification.Throttle);
     }
 }

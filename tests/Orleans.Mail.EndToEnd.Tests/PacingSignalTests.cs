@@ -1,0 +1,46 @@
+using Orleans.Mail.Api.V1;
+using Orleans.Mail.TestSupport;
+
+namespace Orleans.Mail.EndToEnd.Tests;
+
+/// <summary>C11/C12: the destination's own signals pace us; our waiting is never an attempt.</summary>
+public sealed class PacingSignalTests
+{
+    private const int RestSeconds = 4;
+
+    [Fact]
+    public async Task C11_ReputationDeferral_SiteRestedNoConnectionsDuringWindowThenDeliveredWithOneMoreAttempt()
+    {
+        await using var receiver = await ScriptedSmtpServer.StartAsync();
+        await using var cluster = new MailCluster
+        {
+            UseSmarthost = false,
+            StartReceiver = false,
+            ConfigureSilo = env =>
+            {
+                env["Routing__Smarthost"] = receiver.Endpoint;
+                env["Pacing__ReputationRestSeconds"] = RestSeconds.ToString();
+            },
+        };
+        await cluster.InitializeAsync();
+
+        var rows = new List<Recipient> { new() { Address = "reputation0@rest.example" } };
+        rows.AddRange(Enumerable.Range(0, 5).Select(i => new Recipient { Address = $"fine{i}@rest.example" }));
+        var created = await cluster.Campaigns.CreateCampaignAsync(CampaignFlow.Definition());
+        await CampaignFlow.AddAsync(cluster.Campaigns, created.Id, rows, batchSize: 10);
+        await cluster.Campaigns.StartCampaignAsync(new StartCampaignRequest { CampaignId = created.Id });
+
+        var done = await CampaignFlow.WaitCompletedAsync(cluster.Campaigns, created.Id, TimeSpan.FromMinutes(1));
+
+        Assert.Equal((6L, 6L, 0L, 0L), (done.Total, done.Delivered, done.Bounced, done.Expired));
+        var tries = receiver.RcptTimes("reputation0@rest.example");
+        Assert.Equal(2, tries.Count);
+        // The retry (due after 1 s by the retry schedule) waited out the rest window instead.
+        Assert.True(tries[1] - tries[0] >= TimeSpan.FromSeconds(RestSeconds - 0.5), $"retried after {tries[1] - tries[0]}");
+        // No session was opened while the site rested.
+        var during = receiver.SessionStarts.Count(s => s > tries[0].AddMilliseconds(500) && s < tries[0].AddSeconds(RestSeconds - 0.5));
+        Assert.Equal(0, during);
+        var page = await cluster.Campaigns.ListMessagesAsync(new ListMessagesRequest { CampaignId = created.Id });
+        Assert.Equal(2, page.Messages.Single(m => m.Recipient == "reputation0@rest.example").Attempts);
+    }
+}
