@@ -20,6 +20,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<DeliveryQueue>();
         services.AddSingleton<MessageStore>();
         services.AddSingleton<SuppressionStore>();
+        services.AddSingleton<BounceStore>();
         return services;
     }
 }
