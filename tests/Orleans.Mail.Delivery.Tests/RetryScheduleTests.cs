@@ -194,4 +194,26 @@ public sealed class RetryScheduleTests
 
         Assert.Equal(time.GetUtcNow() + TimeSpan.FromSeconds(900), schedule.NextAttempt(1, Accepted, RetryProfile.Bulk, "451 4.7.1 Service unavailable, try later"));
     }
+
+    [Fact]
+    public void NextAttempt_MailboxFullPast24Hours_ExpiresWhileOtherClassesRetry()
+    {
+        var (schedule, time) = Create();
+        time.Advance(TimeSpan.FromHours(24));
+
+        Assert.Null(schedule.NextAttempt(3, Accepted, RetryProfile.Bulk, "452 4.2.2 mailbox full", "mailbox-full"));
+        Assert.NotNull(schedule.NextAttempt(3, Accepted, RetryProfile.Bulk, "451 4.3.0 try later", "other-transient"));
+    }
+
+    [Fact]
+    public void NextAttempt_ClassAgeLongerThanProfile_ProfileAgeWins()
+    {
+        var time = new FakeTimeProvider(Accepted);
+        var options = new RetryOptions { JitterPercent = 0 };
+        options.MaxAgeSecondsByClass["greylist"] = 30 * 24 * 3600;
+        var schedule = new RetrySchedule(Options.Create(options), time);
+        time.Advance(TimeSpan.FromHours(12));
+
+        Assert.Null(schedule.NextAttempt(3, Accepted, RetryProfile.Transactional, "451 4.7.1 greylisted", "greylist"));
+    }
 }

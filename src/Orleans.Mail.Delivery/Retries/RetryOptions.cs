@@ -39,6 +39,13 @@ public sealed class RetryOptions
     [Range(1, 30 * 24 * 3600)]
     public int TransactionalMaxAgeSeconds { get; set; } = 12 * 3600;
 
+    /// <summary>
+    /// Shorter maximum ages for some deferral classes, in seconds, e.g. <c>Retry:MaxAgeSecondsByClass:mailbox-full=86400</c>:
+    /// a full mailbox rarely empties within days, so it expires sooner than the profile's maximum age. The
+    /// smaller of this and the profile's age applies. Default: <c>mailbox-full</c> 86,400 (24 h).
+    /// </summary>
+    public Dictionary<string, int> MaxAgeSecondsByClass { get; set; } = new(StringComparer.OrdinalIgnoreCase) { ["mailbox-full"] = 24 * 3600 };
+
     /// <summary>Longest wait a retry hint in a reply ("try again in 30 minutes") may set, in seconds. Default 21,600 (6 h).</summary>
     [Range(1, 7 * 24 * 3600)]
     public int MaxHintSeconds { get; set; } = 6 * 3600;

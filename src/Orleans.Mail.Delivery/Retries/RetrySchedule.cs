@@ -25,11 +25,18 @@ public sealed class RetrySchedule(IOptions<RetryOptions> options, TimeProvider t
     /// <param name="acceptedAt">When the message was accepted.</param>
     /// <param name="profile">The schedule to follow.</param>
     /// <param name="reply">The failed attempt's reply; a retry hint in it ("try again in 10 minutes") sets the wait, up to <see cref="RetryOptions.MaxHintSeconds"/>.</param>
-    public DateTimeOffset? NextAttempt(int attemptsSoFar, DateTimeOffset acceptedAt, RetryProfile profile = RetryProfile.Bulk, string? reply = null)
+    /// <param name="outcomeClass">The failure's class; some classes expire sooner (<see cref="RetryOptions.MaxAgeSecondsByClass"/>).</param>
+    public DateTimeOffset? NextAttempt(
+        int attemptsSoFar, DateTimeOffset acceptedAt, RetryProfile profile = RetryProfile.Bulk, string? reply = null, string? outcomeClass = null)
     {
         var settings = options.Value;
         var now = time.GetUtcNow();
         var maxAge = profile == RetryProfile.Transactional ? settings.TransactionalMaxAgeSeconds : settings.MaxAgeSeconds;
+        if (outcomeClass is not null && settings.MaxAgeSecondsByClass.TryGetValue(outcomeClass, out var classAge))
+        {
+            maxAge = Math.Min(maxAge, classAge);
+        }
+
         var deadline = acceptedAt + TimeSpan.FromSeconds(maxAge);
         if (now >= deadline)
         {

@@ -65,7 +65,7 @@ public sealed class DeliveryWorkerGrain(
                     break;
                 default:
                     var profile = message.CampaignId is null ? RetryProfile.Transactional : RetryProfile.Bulk;
-                    var next = retries.NextAttempt(message.Attempts + 1, message.CreatedAt, profile, result.Reply);
+                    var next = retries.NextAttempt(message.Attempts + 1, message.CreatedAt, profile, result.Reply, classification.Class);
                     if (next is null)
                     {
                         expired++;
