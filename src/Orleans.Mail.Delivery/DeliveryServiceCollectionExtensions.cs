@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Mail.Delivery.Composition;
+using Orleans.Mail.Delivery.Dkim;
 using Orleans.Mail.Delivery.Retries;
 using Orleans.Mail.Delivery.Routing;
 using Orleans.Mail.Delivery.Smtp;
@@ -12,7 +13,7 @@ namespace Orleans.Mail.Delivery;
 public static class DeliveryServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the delivery services, binding <c>Smtp</c>, <c>Routing</c>, <c>Dns</c> and <c>Retry</c> from configuration
+    /// Adds the delivery services, binding <c>Smtp</c>, <c>Routing</c>, <c>Dns</c>, <c>Retry</c>, <c>Unsubscribe</c> and <c>Dkim</c> from configuration
     /// (validated on start). Domains without a route or smarthost are routed by MX look-up (<see cref="IMxResolver"/>).
     /// </summary>
     public static IServiceCollection AddMailDelivery(this IServiceCollection services)
@@ -29,6 +30,9 @@ public static class DeliveryServiceCollectionExtensions
             .Validate(o => o.IntervalsSeconds.All(i => i > 0), "Retry:IntervalsSeconds must all be positive.")
             .ValidateOnStart();
         services.AddOptions<UnsubscribeOptions>().BindConfiguration(UnsubscribeOptions.Section).Validate(o => o.IsValid(), UnsubscribeOptions.ValidationMessage).ValidateOnStart();
+        services.AddOptions<DkimOptions>().BindConfiguration(DkimOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Options.IValidateOptions<DkimOptions>, DkimOptionsValidator>());
+        services.TryAddSingleton<DkimMessageSigner>();
         services.TryAddSingleton<IMxResolver, MxResolver>();
         services.TryAddSingleton<IMailRouter, StaticMailRouter>();
         services.AddSingleton<SmtpConnector>();

@@ -2,18 +2,23 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using Orleans.Mail.Delivery.Dkim;
 
 namespace Orleans.Mail.Delivery.Composition;
 
 /// <summary>
 /// Builds the MIME message for one envelope recipient. The Message-ID is derived from the message uuid, so
 /// a resend after an uncertain attempt carries the same Message-ID. With <see cref="UnsubscribeOptions"/> on, campaign
-/// messages get one-click unsubscribe headers (RFC 8058, RFC 2369); transactional messages never do.
+/// messages get one-click unsubscribe headers (RFC 8058, RFC 2369); transactional messages never do. With a
+/// <see cref="DkimMessageSigner"/> whose keys cover the From domain, the finished message is prepared as 7-bit and
+/// DKIM-signed (RFC 6376), so it must not be changed afterwards.
 /// </summary>
 /// <param name="options">SMTP settings (the Message-ID domain).</param>
 /// <param name="time">The clock for the Date header.</param>
 /// <param name="unsubscribe">One-click unsubscribe settings; null (the default) for off.</param>
-public sealed class MessageComposer(IOptions<SmtpOptions> options, TimeProvider time, IOptions<UnsubscribeOptions>? unsubscribe = null)
+/// <param name="dkim">The DKIM signer; null (the default) for unsigned messages.</param>
+public sealed class MessageComposer(
+    IOptions<SmtpOptions> options, TimeProvider time, IOptions<UnsubscribeOptions>? unsubscribe = null, DkimMessageSigner? dkim = null)
 {
     /// <summary>The RFC 2369 header naming the unsubscribe URL.</summary>
     public const string ListUnsubscribe = "List-Unsubscribe";
@@ -44,6 +49,7 @@ public sealed class MessageComposer(IOptions<SmtpOptions> options, TimeProvider 
         message.Subject = LiquidTemplates.Render(content.Subject, recipient, variables, html: false);
         message.Body = body.ToMessageBody();
         AddOneClickUnsubscribe(message, content, recipient);
+        dkim?.Sign(message);
         return message;
     }
 
@@ -60,6 +66,7 @@ public sealed class MessageComposer(IOptions<SmtpOptions> options, TimeProvider 
             TextBody = string.IsNullOrEmpty(content.TextBody) ? null : content.TextBody,
             HtmlBody = string.IsNullOrEmpty(content.HtmlBody) ? null : content.HtmlBody,
         }.ToMessageBody();
+        dkim?.Sign(message);
         return message;
     }
 

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Mail.Campaigns;
 using Orleans.Mail.Delivery.Composition;
+using Orleans.Mail.Delivery.Dkim;
 using Orleans.Mail.Errors;
 using Orleans.Mail.Messages;
 using Orleans.Mail.Storage;
@@ -16,7 +18,8 @@ public sealed partial class CampaignGrain(
     [PersistentState("campaign", "campaigns")] IPersistentState<CampaignRecord> record,
     CampaignSpool spool,
     TimeProvider time,
-    ILogger<CampaignGrain> logger) : Grain, ICampaignGrain
+    ILogger<CampaignGrain> logger,
+    IOptions<DkimOptions> dkim) : Grain, ICampaignGrain
 {
     private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan SnapshotMaxAge = TimeSpan.FromMilliseconds(900);
@@ -39,6 +42,7 @@ public sealed partial class CampaignGrain(
         ValidateTemplate("subject", definition.SubjectTemplate);
         ValidateTemplate("text_body", definition.TextTemplate);
         ValidateTemplate("html_body", definition.HtmlTemplate);
+        RequireDkimKey(definition.From);
         record.State.TenantId = tenantId;
         record.State.Definition = definition;
         record.State.State = CampaignState.Draft;
@@ -46,6 +50,28 @@ public sealed partial class CampaignGrain(
         await record.WriteStateAsync();
         LogCreated(logger, this.GetPrimaryKeyString(), tenantId);
         return await Snapshot(fresh: true);
+    }
+
+    /// <summary>
+    /// C14: with <c>Dkim:RequireForCampaigns</c> on, a From domain that no DKIM key covers (neither the domain nor a
+    /// parent) is refused, since unauthenticated bulk mail is rejected by the big mailbox providers.
+    /// </summary>
+    private void RequireDkimKey(string from)
+    {
+        var options = dkim.Value;
+        if (!options.RequireForCampaigns)
+        {
+            return;
+        }
+
+        var address = MimeKit.MailboxAddress.TryParse(from, out var mailbox) ? mailbox.Address : from;
+        var at = address.LastIndexOf('@');
+        var domain = at < 0 ? string.Empty : address[(at + 1)..];
+        if (options.FindKey(domain) is null)
+        {
+            throw new MailPreconditionException(
+                $"No DKIM key is configured for the From domain '{domain}' (or a parent domain); campaigns require one (Dkim:RequireForCampaigns).");
+        }
     }
 
     /// <inheritdoc />
