@@ -20,6 +20,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<DeliverySlots>();
         services.TryAddSingleton<ReplyClassifier>();
         services.AddSingleton<OutcomeClassifier>();
+        services.AddSingleton<EnvelopeSenderCheck>();
         services.AddSingleton<Orleans.Mail.Delivery.Bounces.BounceInterpreter>();
         return services;
     }

@@ -27,6 +27,17 @@ public sealed class MxDeliveryTests
         };
         await cluster.InitializeAsync();
 
+        // C29: an envelope sender in a null-MX domain could never receive its bounces.
+        var nullSender = CampaignFlow.Definition();
+        nullSender.EnvelopeSender = "bounces@nullmx.example";
+        var refused = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => cluster.Campaigns.CreateCampaignAsync(nullSender).ResponseAsync);
+        Assert.Equal(Grpc.Core.StatusCode.FailedPrecondition, refused.StatusCode);
+        Assert.Contains("envelope_sender", refused.Status.Detail, StringComparison.Ordinal);
+        var send = new SendMessageRequest { From = "Shop <shop@nullmx.example>", Subject = "s", TextBody = "b" };
+        send.To.Add("good0@mixed.example");
+        var refusedSend = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => cluster.Messages.SendMessageAsync(send).ResponseAsync);
+        Assert.Equal(Grpc.Core.StatusCode.FailedPrecondition, refusedSend.StatusCode);
+
         var rows = new List<Recipient>();
         rows.AddRange(Enumerable.Range(0, 10).Select(i => new Recipient { Address = $"good{i}@mixed.example" }));
         rows.AddRange(Enumerable.Range(0, 3).Select(i => new Recipient { Address = $"unknown{i}@mixed.example" }));

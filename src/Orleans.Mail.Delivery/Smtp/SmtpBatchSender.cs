@@ -68,7 +68,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
                     lastError = DescribeConnectFailure(ex);
-                    (lastCode, lastStage) = ex is SmtpCommandException refused ? ((int)refused.StatusCode, "ehlo") : (0, "connect");
+                    (lastCode, lastStage) = ex is SmtpCommandException refused ? ((int)refused.StatusCode, "connect") : (0, "connect");
                     if (ex is SmtpProtocolException or IOException && lastCode == 0)
                     {
                         lastStage = "connect";

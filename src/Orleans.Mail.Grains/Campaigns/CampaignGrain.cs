@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Mail.Campaigns;
+using Orleans.Mail.Grains.Delivery;
 using Orleans.Mail.Delivery.Composition;
 using Orleans.Mail.Delivery.Dkim;
 using Orleans.Mail.Errors;
@@ -19,7 +20,8 @@ public sealed partial class CampaignGrain(
     CampaignSpool spool,
     TimeProvider time,
     ILogger<CampaignGrain> logger,
-    IOptions<DkimOptions> dkim) : Grain, ICampaignGrain
+    IOptions<DkimOptions> dkim,
+    EnvelopeSenderCheck senderCheck) : Grain, ICampaignGrain
 {
     private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan SnapshotMaxAge = TimeSpan.FromMilliseconds(900);
@@ -43,6 +45,7 @@ public sealed partial class CampaignGrain(
         ValidateTemplate("text_body", definition.TextTemplate);
         ValidateTemplate("html_body", definition.HtmlTemplate);
         RequireDkimKey(definition.From);
+        await senderCheck.EnsureBouncesCanReturnAsync("envelope_sender", definition.EnvelopeSender);
         record.State.TenantId = tenantId;
         record.State.Definition = definition;
         record.State.State = CampaignState.Draft;

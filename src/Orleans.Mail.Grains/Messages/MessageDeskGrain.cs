@@ -2,6 +2,7 @@ using MimeKit;
 using Orleans.Concurrency;
 using Orleans.Mail.Delivery.Composition;
 using Orleans.Mail.Errors;
+using Orleans.Mail.Grains.Delivery;
 using Orleans.Mail.Messages;
 using Orleans.Mail.Storage;
 
@@ -9,11 +10,12 @@ namespace Orleans.Mail.Grains.Messages;
 
 /// <summary>Accepts transactional messages into the spool and reads any message's delivery status.</summary>
 [StatelessWorker]
-public sealed class MessageDeskGrain(MessageStore store, TimeProvider time) : Grain, IMessageDeskGrain
+public sealed class MessageDeskGrain(MessageStore store, TimeProvider time, EnvelopeSenderCheck senderCheck) : Grain, IMessageDeskGrain
 {
     /// <inheritdoc />
     public async Task<Guid> Send(string tenantId, TransactionalMessage message)
     {
+        await senderCheck.EnsureBouncesCanReturnAsync("envelope_sender", message.EnvelopeSender);
         var id = MailIds.NewUuid(time);
         var recipients = message.To.Concat(message.Cc)
             .Select(a => MailboxAddress.Parse(a).Address)

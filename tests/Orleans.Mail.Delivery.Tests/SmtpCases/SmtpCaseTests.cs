@@ -37,6 +37,25 @@ public sealed class SmtpCaseTests
         Assert.Single(connection.Data);
     }
 
+    [Theory]
+    [InlineData("220-mx.example.net ESMTP\r\n521 mx.example.net does not accept mail\r\n")]
+    [InlineData("554 5.7.1 mx.example.net: no SMTP service here\r\n")]
+    public async Task C01_RefusingOrMixedCodeGreeting_DeferredAtConnectNotBouncedNoCrash(string greeting)
+    {
+        await using var fake = RawSmtpFake.Start(async c => await c.WriteAsync(greeting));
+
+        var outcome = Assert.Single(await SendAsync(fake.Endpoint, [Message("user@example.org")]));
+
+        // A banner-level refusal is about the host, not the recipient: defer (Postfix skips such hosts).
+        Assert.Equal((SendResultKind.Temporary, "connect"), (outcome.Kind, outcome.Stage));
+        Assert.All(fake.Connections, c => Assert.DoesNotContain(c.Commands, cmd => cmd.StartsWith("MAIL", StringComparison.Ordinal)));
+        if (outcome.Code != 0)
+        {
+            var meaning = Orleans.Mail.Delivery.Classification.ReplyClassifier.Default.Classify(Orleans.Mail.Delivery.Classification.SmtpStage.Connect, outcome.Reply);
+            Assert.Equal(Orleans.Mail.Delivery.Classification.ReplyAction.Defer, meaning.Action);
+        }
+    }
+
     // ---- C04: 421 and disconnect in the middle of the body ----
 
     [Fact]
@@ -287,6 +306,28 @@ public sealed class SmtpCaseTests
         Assert.DoesNotContain(File.ReadAllBytes(received.Path), b => b >= 0x80);
         Assert.DoesNotContain(received.Message.Headers, h => h.Field == "X-Mail-Args" && h.Value.Contains("8BITMIME", StringComparison.OrdinalIgnoreCase));
         Assert.StartsWith(Greeting8Bit, Assert.IsType<TextPart>(received.Message.Body).Text);
+    }
+
+    [Fact]
+    public async Task C22_RawUtf8SubjectToServerWithoutSmtputf8_SubjectRfc2047EncodedAndDelivered()
+    {
+        await using var sink = await SmtpSink.LaunchAsync();
+        var message = Message("user@example.org", () => new MimeMessage
+        {
+            From = { new MailboxAddress("Jürgen Müller", "bounce@mailer.example.com") },
+            To = { MailboxAddress.Parse("user@example.org") },
+            Subject = "Grüße aus Köln",
+            Body = new TextPart("plain") { Text = "Hallo" },
+        });
+
+        var outcome = Assert.Single(await SendAsync(sink.Endpoint, [message]));
+
+        Assert.Equal(SendResultKind.Delivered, outcome.Kind);
+        var received = Assert.Single(sink.ReadMessages());
+        Assert.DoesNotContain(File.ReadAllBytes(received.Path), b => b >= 0x80);
+        Assert.Contains("=?utf-8?", File.ReadAllText(received.Path), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("Grüße aus Köln", received.Message.Subject);
+        Assert.Equal("Jürgen Müller", received.Message.From.Mailboxes.Single().Name);
     }
 
     // ---- C26: lines starting with "." ----
