@@ -8,6 +8,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Mail.Delivery;
 using Orleans.Mail.Grains;
+using Orleans.Mail.Silo.Bounces;
 using Orleans.Mail.Storage;
 
 namespace Orleans.Mail.Silo.Extensions;
@@ -17,7 +18,7 @@ public static class SiloExtensions
 {
     private const string Invariant = "Npgsql";
 
-    /// <summary>Configures the silo from configuration (<c>ConnectionStrings:Spool</c>, <c>Silo</c>, <c>Orleans:Membership</c>, <c>Smtp</c>, <c>Routing</c>, <c>Retry</c>, <c>Pacing</c>).</summary>
+    /// <summary>Configures the silo from configuration (<c>ConnectionStrings:Spool</c>, <c>Silo</c>, <c>Orleans:Membership</c>, <c>Smtp</c>, <c>Routing</c>, <c>Retry</c>, <c>Pacing</c>, <c>Bounces</c>).</summary>
     public static HostApplicationBuilder AddMailSilo(this HostApplicationBuilder builder)
     {
         var connectionString = SpoolConnectionString(builder.Configuration);
@@ -57,6 +58,9 @@ public static class SiloExtensions
             silo.AddStartupTask(static async (services, _) =>
                 await services.GetRequiredService<IGrainFactory>().GetGrain<ISpoolDispatcherGrain>(0).EnsureRunning());
         });
+        builder.Services.AddOptions<BounceListenerOptions>().BindConfiguration(BounceListenerOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.IsValid(), BounceListenerOptions.ValidationMessage).ValidateOnStart();
+        builder.Services.AddHostedService<BounceListenerService>();
         return builder;
     }
 
