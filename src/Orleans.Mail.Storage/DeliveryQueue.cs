@@ -18,9 +18,11 @@ namespace Orleans.Mail.Storage;
 /// <param name="RemoteIp">The IP address connected to, or null when none was reached.</param>
 /// <param name="Tls">True when the session used TLS.</param>
 /// <param name="Uncertain">True when the connection was lost after the final dot: the message is flagged as a possible duplicate.</param>
+/// <param name="Rule">The classification rule that decided the outcome, or null.</param>
+/// <param name="Note">A note on the session (e.g. a STARTTLS fallback to cleartext), or null.</param>
 public sealed record AttemptOutcome(
     Guid SpoolId, MessageState State, DateTimeOffset? NextAttemptAt, string MxHost, int SmtpCode, string Reply, string Action, DateTimeOffset AttemptedAt,
-    string Class = "other", bool Suppress = false, string? RemoteIp = null, bool Tls = false, bool Uncertain = false);
+    string Class = "other", bool Suppress = false, string? RemoteIp = null, bool Tls = false, bool Uncertain = false, string? Rule = null, string? Note = null);
 
 /// <summary>
 /// The delivery side of the spool: leasing due messages per domain (<c>FOR UPDATE SKIP LOCKED</c>, so
@@ -99,8 +101,8 @@ public sealed class DeliveryQueue(NpgsqlDataSource dataSource, TimeProvider time
         batch.BatchCommands.Add(update);
 
         var log = new NpgsqlBatchCommand(
-            "INSERT INTO delivery_attempt (spool_id, attempted_at, mx_host, smtp_code, reply, action, class, remote_ip, tls) " +
-            "SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bool[])");
+            "INSERT INTO delivery_attempt (spool_id, attempted_at, mx_host, smtp_code, reply, action, class, remote_ip, tls, rule, note) " +
+            "SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bool[], $10::text[], $11::text[])");
         log.Parameters.Add(new() { Value = outcomes.Select(o => o.SpoolId).ToArray() });
         log.Parameters.Add(new() { Value = outcomes.Select(o => o.AttemptedAt).ToArray() });
         log.Parameters.Add(new() { Value = outcomes.Select(o => o.MxHost).ToArray() });
@@ -110,6 +112,8 @@ public sealed class DeliveryQueue(NpgsqlDataSource dataSource, TimeProvider time
         log.Parameters.Add(new() { Value = outcomes.Select(o => o.Class).ToArray() });
         log.Parameters.Add(new() { Value = outcomes.Select(o => o.RemoteIp).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         log.Parameters.Add(new() { Value = outcomes.Select(o => o.Tls).ToArray() });
+        log.Parameters.Add(new() { Value = outcomes.Select(o => o.Rule).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        log.Parameters.Add(new() { Value = outcomes.Select(o => o.Note).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         batch.BatchCommands.Add(log);
 
         var suppress = outcomes.Where(o => o.Suppress).ToArray();

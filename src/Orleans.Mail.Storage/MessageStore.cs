@@ -43,7 +43,7 @@ public sealed class MessageStore(NpgsqlDataSource dataSource, TimeProvider time)
     public async Task<MessageStatus?> GetAsync(string tenant, Guid messageId, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT s.id, s.campaign_id, s.recipient, s.state, a.attempted_at, a.mx_host, a.smtp_code, a.reply, a.action, a.class, a.remote_ip, a.tls " +
+            "SELECT s.id, s.campaign_id, s.recipient, s.state, a.attempted_at, a.mx_host, a.smtp_code, a.reply, a.action, a.class, a.remote_ip, a.tls, a.rule, a.note " +
             "FROM spool s LEFT JOIN delivery_attempt a ON a.spool_id = s.id " +
             "WHERE s.message_id = $1 AND s.tenant = $2 ORDER BY s.id, a.id");
         command.Parameters.Add(new() { Value = messageId });
@@ -68,7 +68,8 @@ public sealed class MessageStore(NpgsqlDataSource dataSource, TimeProvider time)
             {
                 attempts.Add(new DeliveryAttemptRecord(
                     reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5), reader.GetInt32(6), reader.GetString(7), reader.GetString(8),
-                    reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10), reader.GetBoolean(11)));
+                    reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10), reader.GetBoolean(11),
+                    reader.IsDBNull(12) ? null : reader.GetString(12), reader.IsDBNull(13) ? null : reader.GetString(13)));
             }
         }
 

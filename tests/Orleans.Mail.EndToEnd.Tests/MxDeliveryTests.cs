@@ -48,6 +48,12 @@ public sealed class MxDeliveryTests
         Assert.Equal((17L, 12L, 5L, 0L, 0L, 0L), (first.Total, first.Delivered, first.Bounced, first.Deferred, first.Expired, first.Suppressed));
         Assert.Equal(12, first.ClassCounts["ok"]);
         Assert.Equal(3, first.ClassCounts["invalid-recipient"]);
+        // Every attempt records which classification rule decided it (C09).
+        var unknowns = await cluster.Campaigns.ListMessagesAsync(new ListMessagesRequest { CampaignId = first.Id, State = MessageState.Bounced });
+        var unknown = unknowns.Messages.First(m => m.Recipient.StartsWith("unknown", StringComparison.Ordinal));
+        var attempt = Assert.Single(Assert.Single((await cluster.Messages.GetMessageAsync(new GetMessageRequest { Id = unknown.Id })).Recipients).Attempts);
+        Assert.Equal("invalid-recipient", attempt.Class);
+        Assert.NotEqual(string.Empty, attempt.Rule);
         Assert.Equal(2, first.ClassCounts["bad-domain"]);
 
         // The receiver's own record: each good and greylisted recipient exactly once; greylisted ones tried twice.

@@ -91,6 +91,8 @@ public sealed class MessageApi(IGrainFactory grains, IOptionsMonitor<GatewayOpti
                 Class = a.Class,
                 RemoteIp = a.RemoteIp ?? string.Empty,
                 Tls = a.Tls,
+                Rule = a.Rule ?? string.Empty,
+                Note = a.Note ?? string.Empty,
             }));
             response.Recipients.Add(item);
         }

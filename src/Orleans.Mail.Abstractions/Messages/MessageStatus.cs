@@ -9,6 +9,8 @@ namespace Orleans.Mail.Messages;
 /// <param name="Class">The outcome class (<c>ok</c>, <c>greylist</c>, <c>invalid-recipient</c>, …).</param>
 /// <param name="RemoteIp">The IP address connected to, or null.</param>
 /// <param name="Tls">True when the session used TLS.</param>
+/// <param name="Rule">The classification rule that decided the outcome, or null.</param>
+/// <param name="Note">A note on the session, e.g. a STARTTLS fallback to cleartext, or null.</param>
 [GenerateSerializer, Immutable, Alias("orleans.mail.DeliveryAttemptRecord")]
 public sealed record DeliveryAttemptRecord(
     [property: Id(0)] DateTimeOffset Time,
@@ -18,7 +20,9 @@ public sealed record DeliveryAttemptRecord(
     [property: Id(4)] string Action,
     [property: Id(5)] string Class = "other",
     [property: Id(6)] string? RemoteIp = null,
-    [property: Id(7)] bool Tls = false);
+    [property: Id(7)] bool Tls = false,
+    [property: Id(8)] string? Rule = null,
+    [property: Id(9)] string? Note = null);
 
 /// <summary>Delivery to one envelope recipient.</summary>
 [GenerateSerializer, Immutable, Alias("orleans.mail.RecipientStatus")]

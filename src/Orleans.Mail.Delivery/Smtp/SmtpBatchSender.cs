@@ -215,6 +215,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
         var host = session.Endpoint.ToString();
         var ip = session.RemoteIp;
         var tls = session.Client.IsSecure;
+        var tlsNote = session.TlsFailure is { } tlsFailure ? $"STARTTLS failed ({tlsFailure}); sent in cleartext" : null;
         var messages = new List<(int Index, OutgoingMessage Message)>(indexes.Count);
         foreach (var index in indexes)
         {
@@ -260,7 +261,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
         {
             var reply = await session.Client.SendAsync(mime, sender, recipients, cancellationToken);
             session.MessagesSent++;
-            var delivered = new SendOutcome(Guid.Empty, host, 250, "250 " + reply, SendResultKind.Delivered, "dot", false, ip, tls);
+            var delivered = new SendOutcome(Guid.Empty, host, 250, "250 " + reply, SendResultKind.Delivered, "dot", false, ip, tls, TlsNote: tlsNote);
             Settle(work, messages, recording, delivered);
             return true;
         }
@@ -269,7 +270,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
             session.MessagesSent++;
             var code = (int)ex.StatusCode;
             var kind = code >= 500 ? SendResultKind.Permanent : SendResultKind.Temporary;
-            var failed = new SendOutcome(Guid.Empty, host, code, $"{code} {ex.Message}", kind, StageOf(ex.ErrorCode), false, ip, tls);
+            var failed = new SendOutcome(Guid.Empty, host, code, $"{code} {ex.Message}", kind, StageOf(ex.ErrorCode), false, ip, tls, TlsNote: tlsNote);
             Settle(work, messages, recording, failed);
             return code != 421 && session.Client.IsConnected;
         }
@@ -278,7 +279,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
         {
             var uncertain = session.Tracker.AwaitingFinalReply;
             var reply = uncertain ? $"connection lost after the final dot, no reply: {ex.Message}" : $"connection lost: {ex.Message}";
-            var lost = new SendOutcome(Guid.Empty, host, 0, reply, SendResultKind.Temporary, uncertain ? "dot" : "data", uncertain, ip, tls);
+            var lost = new SendOutcome(Guid.Empty, host, 0, reply, SendResultKind.Temporary, uncertain ? "dot" : "data", uncertain, ip, tls, TlsNote: tlsNote);
             Settle(work, messages, recording, lost);
             return false;
         }

@@ -88,7 +88,8 @@ public sealed class DeliveryWorkerGrain(
     private static AttemptOutcome Outcome(
         SendOutcome result, MessageState state, DateTimeOffset? next, string action, OutcomeClass classification, DateTimeOffset now) =>
         new(result.Id, state, next, result.Host, result.Code, result.Reply, action, now,
-            classification.Class, classification.Suppress && state == MessageState.Bounced, result.RemoteIp, result.Tls, result.Uncertain);
+            classification.Class, classification.Suppress && state == MessageState.Bounced, result.RemoteIp, result.Tls, result.Uncertain,
+            classification.Rule, result.TlsNote);
 
     /// <summary>
     /// Runs a template render; any failure in it (a Liquid runtime error such as a division by zero, a

@@ -8,7 +8,8 @@ namespace Orleans.Mail.Grains.Delivery;
 /// <param name="Class">A class of the project's vocabulary (<c>ok</c>, <c>invalid-recipient</c>, <c>greylist</c>, …).</param>
 /// <param name="Suppress">True for recipient-level permanent failures only.</param>
 /// <param name="Throttle">True when the reply asks us to slow down for this destination.</param>
-public readonly record struct OutcomeClass(ReplyAction Action, string Class, bool Suppress, bool Throttle = false);
+/// <param name="Rule">The classifier rule that fired, or null when none ran.</param>
+public readonly record struct OutcomeClass(ReplyAction Action, string Class, bool Suppress, bool Throttle = false, string? Rule = null);
 
 /// <summary>
 /// Names each attempt's outcome: replies go through the <see cref="ReplyClassifier"/> (stage, basic and
@@ -57,6 +58,8 @@ public sealed class OutcomeClassifier(ReplyClassifier replies)
         }
 
         var classification = replies.Classify(stage, SmtpReply.Create(outcome.Code, text));
-        return new(classification.Action, classification.Class, classification.Suppress && classification.Action == ReplyAction.Bounce, classification.Throttle);
+        return new(
+            classification.Action, classification.Class, classification.Suppress && classification.Action == ReplyAction.Bounce, classification.Throttle,
+            classification.Rule);
     }
 }

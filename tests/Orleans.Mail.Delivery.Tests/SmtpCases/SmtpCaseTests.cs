@@ -159,6 +159,7 @@ public sealed class SmtpCaseTests
         var outcome = Assert.Single(await SendAsync(fake.Endpoint, [Message("user@example.org")]));
 
         Assert.Equal((SendResultKind.Delivered, false), (outcome.Kind, outcome.Tls));
+        Assert.StartsWith("STARTTLS failed", outcome.TlsNote);
         Assert.Equal(2, fake.Connections.Count);
         Assert.Contains("STARTTLS", fake.Connections[0].Commands);
         Assert.DoesNotContain(fake.Connections[0].Commands, c => c.StartsWith("MAIL", StringComparison.Ordinal));
