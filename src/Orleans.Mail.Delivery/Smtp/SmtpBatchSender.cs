@@ -243,8 +243,10 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
         {
             mime = messages[0].Message.Build();
         }
-        catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or MimeKit.ParseException or ArgumentException)
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
+            // Whatever goes wrong while building (bad stored content, a Liquid runtime error such as a
+            // division by zero, the template step limit) is this message's permanent failure alone.
             foreach (var (index, message) in messages)
             {
                 work.Set(index, new SendOutcome(message.Id, host, 0, $"message could not be built: {ex.Message}", SendResultKind.Permanent, "data", false, ip, tls));

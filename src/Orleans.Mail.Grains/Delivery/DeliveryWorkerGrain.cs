@@ -91,23 +91,6 @@ public sealed class DeliveryWorkerGrain(
             classification.Class, classification.Suppress && state == MessageState.Bounced, result.RemoteIp, result.Tls, result.Uncertain,
             classification.Rule, result.TlsNote);
 
-    /// <summary>
-    /// Runs a template render; any failure in it (a Liquid runtime error such as a division by zero, a
-    /// step limit reached) is this message's permanent failure, reported as a FormatException, which the
-    /// sender turns into a bounce of this message alone rather than a failed batch.
-    /// </summary>
-    private static MimeMessage Rendered(Func<MimeMessage> render)
-    {
-        try
-        {
-            return render();
-        }
-        catch (Exception ex) when (ex is not FormatException and not OutOfMemoryException)
-        {
-            throw new FormatException($"template could not be rendered: {ex.Message}", ex);
-        }
-    }
-
     private async Task<OutgoingMessage> PrepareAsync(LeasedMessage message)
     {
         var recipient = MailboxAddress.Parse(message.Recipient);
@@ -115,7 +98,7 @@ public sealed class DeliveryWorkerGrain(
         {
             var content = await campaigns.GetAsync(campaignId);
             return new OutgoingMessage(message.SpoolId, content.EnvelopeSender, recipient,
-                () => Rendered(() => composer.ComposeCampaign(content, message.MessageId, message.Recipient, message.VariablesJson)));
+                () => composer.ComposeCampaign(content, message.MessageId, message.Recipient, message.VariablesJson));
         }
 
         var transactional = TransactionalContent.FromJson(message.TransactionalJson ?? "{}");
