@@ -22,6 +22,8 @@ om_log "starting PostgreSQL on 127.0.0.1:$pg_port"
 om_pg_start "$OM_PG_DIR" "$pg_port"
 export ORLEANS_MAIL_TEST_PG="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres;Maximum Pool Size=40"
 export ORLEANS_MAIL_BUILD_CONFIGURATION=Release
+# Plain output: the summary lines are parsed below.
+export NO_COLOR=1
 
 passed=0; failed=0; skipped=0; status=0
 for project in "$root"/tests/*.Tests; do
@@ -31,16 +33,20 @@ for project in "$root"/tests/*.Tests; do
   om_log "running $name"
   log="$OM_STATE/$name.log"
   set +e
-  (cd "$project" && timeout 1200 "$exe") 2>&1 | tee "$log"
+  (cd "$project" && timeout 1200 "$exe" --no-ansi --progress off) 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
   set -e
-  # Microsoft.Testing.Platform prints "total: N", "failed: N", "succeeded: N", "skipped: N".
-  p=$(sed -n 's/^ *succeeded: *\([0-9]*\).*/\1/p' "$log" | tail -n 1)
-  f=$(sed -n 's/^ *failed: *\([0-9]*\).*/\1/p' "$log" | tail -n 1)
-  s=$(sed -n 's/^ *skipped: *\([0-9]*\).*/\1/p' "$log" | tail -n 1)
-  if [ -z "$p" ] && [ -z "$f" ]; then
-    om_log "$name printed no summary (exit $rc): counted as one failure"
-    f=1
+  # Microsoft.Testing.Platform prints "total: N", "failed: N", "succeeded: N", "skipped: N". Colour
+  # escapes are stripped first: some terminals (and CI runners) get them despite --no-ansi, and a line
+  # starting with an escape would not match.
+  plain="$OM_STATE/$name.plain"
+  sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1b[=>]//g; s/\r//g' "$log" > "$plain"
+  p=$(sed -n 's/^.*succeeded: *\([0-9][0-9]*\).*/\1/p' "$plain" | tail -n 1)
+  f=$(sed -n 's/^ *failed: *\([0-9][0-9]*\).*/\1/p' "$plain" | tail -n 1)
+  s=$(sed -n 's/^ *skipped: *\([0-9][0-9]*\).*/\1/p' "$plain" | tail -n 1)
+  if [ -z "$p" ] || [ $(( ${p:-0} + ${f:-0} )) -eq 0 ]; then
+    om_log "$name reported no passed or failed test (exit $rc): counted as one failure"
+    f=$(( ${f:-0} + 1 ))
   fi
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${s:-0}))
   if [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then failed=$((failed + 1)); fi
