@@ -43,6 +43,14 @@ public sealed class PacingOptions
     [Range(0.01, 1)]
     public double RecoveryStep { get; set; } = 0.1;
 
+    /// <summary>
+    /// After a "421 too many connections" a domain's connection limit becomes the number of sessions the host
+    /// still had from us (idle pooled ones included, C12); it is raised by one after this many batches in a
+    /// row without a throttle signal, up to <see cref="MaxConnectionsPerDomain"/>. Default 50.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int ConnectionRecoveryBatches { get; set; } = 50;
+
     /// <summary>How often a busy domain's pump looks for due work, in ms. Default 100.</summary>
     [Range(10, 60_000)]
     public int PumpIntervalMs { get; set; } = 100;

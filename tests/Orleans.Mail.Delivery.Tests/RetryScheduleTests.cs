@@ -38,6 +38,28 @@ public sealed class RetryScheduleTests
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void NextAttempt_ThrottleSignal_WaitsThrottleRetryNotTheSchedule(int attempts)
+    {
+        var (schedule, time) = Create();
+
+        var next = schedule.NextAttempt(attempts, Accepted, RetryProfile.Bulk, "421 4.3.2 Too many connections", "rate-limit", throttled: true);
+
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromSeconds(60), next);
+    }
+
+    [Fact]
+    public void NextAttempt_ThrottleSignalWithHint_HintWins()
+    {
+        var (schedule, time) = Create();
+
+        var next = schedule.NextAttempt(1, Accepted, RetryProfile.Bulk, "421 4.7.0 Try again in 10 minutes", "rate-limit", throttled: true);
+
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromMinutes(10), next);
+    }
+
+    [Theory]
     [InlineData(7)]
     [InlineData(12)]
     [InlineData(1000)]

@@ -20,6 +20,7 @@ public sealed class PacingSignalTests
             {
                 env["Routing__Smarthost"] = receiver.Endpoint;
                 env["Pacing__ReputationRestSeconds"] = RestSeconds.ToString();
+                env["Retry__ThrottleRetrySeconds"] = "1";
             },
         };
         await cluster.InitializeAsync();
@@ -42,5 +43,52 @@ public sealed class PacingSignalTests
         Assert.Equal(0, during);
         var page = await cluster.Campaigns.ListMessagesAsync(new ListMessagesRequest { CampaignId = created.Id });
         Assert.Equal(2, page.Messages.Single(m => m.Recipient == "reputation0@rest.example").Attempts);
+    }
+
+    [Fact]
+    public async Task C12_TooManyConnections_LimitLearnedIdleSessionsCountedAllDeliveredOnceNoBounce()
+    {
+        const int Count = 1000;
+        const int HostLimit = 3;
+        // A slow receiver (20 ms per message) so that sessions pile up to our default of 10 connections.
+        await using var receiver = await ScriptedSmtpServer.StartAsync(maxSessions: HostLimit, saveDelay: TimeSpan.FromMilliseconds(20));
+        await using var cluster = new MailCluster
+        {
+            UseSmarthost = false,
+            StartReceiver = false,
+            ConfigureSilo = env =>
+            {
+                env["Routing__Smarthost"] = receiver.Endpoint;
+                env["Pacing__MaxConnectionsPerDomain"] = "10";
+                env["Pacing__MessagesPerSecondPerDomain"] = "400";
+                env["Pacing__MessagesPerConnection"] = "100";
+                // No probing above the learned limit during the test.
+                env["Pacing__ConnectionRecoveryBatches"] = "100000";
+                // Idle sessions stay pooled long enough to matter.
+                env["Smtp__IdleConnectionMs"] = "30000";
+                env["Retry__ThrottleRetrySeconds"] = "1";
+            },
+        };
+        await cluster.InitializeAsync();
+
+        var rows = Enumerable.Range(0, Count).Select(i => new Recipient { Address = $"user{i}@busy.example" }).ToList();
+        var created = await cluster.Campaigns.CreateCampaignAsync(CampaignFlow.Definition());
+        await CampaignFlow.AddAsync(cluster.Campaigns, created.Id, rows, batchSize: 500);
+        await cluster.Campaigns.StartCampaignAsync(new StartCampaignRequest { CampaignId = created.Id });
+
+        var done = await CampaignFlow.WaitCompletedAsync(cluster.Campaigns, created.Id, TimeSpan.FromMinutes(2));
+
+        Assert.True((Count, (long)Count, 0L, 0L) == (done.Total, done.Delivered, done.Bounced, done.Expired), done.ToString());
+        var received = receiver.Received.SelectMany(m => m.Recipients).ToList();
+        Assert.True(received.Count == Count, $"{received.Count} received, {received.Distinct(StringComparer.OrdinalIgnoreCase).Count()} distinct; {done}");
+        Assert.Equal(Count, received.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        var refusals = receiver.Refusals;
+        Assert.NotEmpty(refusals);
+        // The first wave can run into the limit (up to 10 − 3 sessions); after that the learned limit holds.
+        Assert.True(refusals.Count <= 10, $"{refusals.Count} sessions refused");
+        Assert.True(receiver.MaxAdmittedSessions <= HostLimit);
+        var settled = refusals.Min().AddSeconds(1);
+        Assert.True(receiver.MaxLiveSince(settled) <= HostLimit, $"{receiver.MaxLiveSince(settled)} sessions open at once after the first 421");
+        Assert.True(done.ClassCounts.Where(c => c.Key != "ok").Sum(c => c.Value) == 0, done.ToString());
     }
 }

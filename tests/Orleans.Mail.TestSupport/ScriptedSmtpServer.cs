@@ -14,7 +14,10 @@ namespace Orleans.Mail.TestSupport;
 /// part, for tests that need per-recipient behaviour a sink cannot script:
 /// <c>unknown…</c> → <c>550 5.1.1</c> at RCPT; <c>grey…</c> → <c>451 4.7.1</c> on the first RCPT of that
 /// address, accepted afterwards; <c>reputation…</c> → a Gmail-style <c>421 4.7.28</c> reputation deferral on
-/// the first RCPT, accepted afterwards; anything else accepted. Every accepted message is kept with its envelope.
+/// the first RCPT, accepted afterwards; <c>authfail…</c> → Gmail's <c>550 5.7.26</c> unauthenticated-sender
+/// refusal at the end of data (C14); anything else accepted. Every accepted message is kept with its envelope.
+/// With a session limit, a session opened while that many are live is refused at MAIL FROM with
+/// <c>421 4.3.2 Too many connections, slow down</c> and closed (smtp-cases C12, F1).
 /// </summary>
 public sealed class ScriptedSmtpServer : IAsyncDisposable
 {
@@ -24,10 +27,21 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _rcptAttempts = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<DateTimeOffset>> _rcptTimes = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentQueue<DateTimeOffset> _sessions = new();
+    private readonly ConcurrentQueue<(DateTimeOffset At, int Live)> _liveChanges = new();
+    private readonly ConcurrentQueue<DateTimeOffset> _refusals = new();
+    private readonly object _liveLock = new();
+    private readonly int? _maxSessions;
+    private int _live;
+    private int _admitted;
+    private int _maxAdmitted;
 
-    private ScriptedSmtpServer(int port)
+    private readonly TimeSpan _saveDelay;
+
+    private ScriptedSmtpServer(int port, int? maxSessions, TimeSpan saveDelay)
     {
         Port = port;
+        _maxSessions = maxSessions;
+        _saveDelay = saveDelay;
         var options = new SmtpServerOptionsBuilder()
             .ServerName("scripted.test")
             .Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, port)))
@@ -36,7 +50,37 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
         services.Add(new Filter(this));
         services.Add(new Store(this));
         var server = new SmtpServer.SmtpServer(options, services);
-        server.SessionCreated += (_, _) => _sessions.Enqueue(DateTimeOffset.UtcNow);
+        server.SessionCreated += (_, e) =>
+        {
+            _sessions.Enqueue(DateTimeOffset.UtcNow);
+            lock (_liveLock)
+            {
+                _live++;
+                _liveChanges.Enqueue((DateTimeOffset.UtcNow, _live));
+                var admit = _maxSessions is not { } max || _admitted < max;
+                e.Context.Properties["admitted"] = admit;
+                if (admit)
+                {
+                    _admitted++;
+                    _maxAdmitted = Math.Max(_maxAdmitted, _admitted);
+                }
+            }
+        };
+        EventHandler<SessionEventArgs> ended = (_, e) =>
+        {
+            lock (_liveLock)
+            {
+                _live--;
+                _liveChanges.Enqueue((DateTimeOffset.UtcNow, _live));
+                if (e.Context.Properties.TryGetValue("admitted", out var admitted) && admitted is true)
+                {
+                    _admitted--;
+                }
+            }
+        };
+        server.SessionCompleted += ended;
+        server.SessionFaulted += (sender, e) => ended(sender, e);
+        server.SessionCancelled += ended;
         _running = server.StartAsync(_stop.Token);
     }
 
@@ -50,15 +94,46 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     /// <summary>When each SMTP session began.</summary>
     public IReadOnlyList<DateTimeOffset> SessionStarts => _sessions.ToArray();
 
+    /// <summary>Sessions refused for the session limit, by time.</summary>
+    public IReadOnlyList<DateTimeOffset> Refusals => _refusals.ToArray();
+
+    /// <summary>The most sessions admitted (not refused) at once.</summary>
+    public int MaxAdmittedSessions { get { lock (_liveLock) { return _maxAdmitted; } } }
+
+    /// <summary>The most TCP sessions open at once (refused ones included) at or after <paramref name="since"/>.</summary>
+    public int MaxLiveSince(DateTimeOffset since)
+    {
+        var changes = _liveChanges.ToArray();
+        var max = 0;
+        var current = 0;
+        foreach (var (at, live) in changes)
+        {
+            if (at < since)
+            {
+                current = live;
+                continue;
+            }
+
+            max = Math.Max(max, Math.Max(current, live));
+            current = live;
+        }
+
+        return Math.Max(max, current);
+    }
+
     /// <summary>When each RCPT for <paramref name="address"/> arrived.</summary>
     public IReadOnlyList<DateTimeOffset> RcptTimes(string address) => _rcptTimes.TryGetValue(address, out var q) ? q.ToArray() : [];
 
     /// <summary>RCPT commands seen per address (accepted or not).</summary>
     public int RcptAttempts(string address) => _rcptAttempts.TryGetValue(address, out var n) ? n : 0;
 
-    public static async Task<ScriptedSmtpServer> StartAsync(int? port = null)
+    /// <summary>Starts a server on 127.0.0.1.</summary>
+    /// <param name="port">The port, else a free one.</param>
+    /// <param name="maxSessions">Sessions admitted at once; more are refused with 421 4.3.2 at MAIL FROM. Null: no limit.</param>
+    /// <param name="saveDelay">How long each message's reply to the final dot is held back (a slow receiver); default none.</param>
+    public static async Task<ScriptedSmtpServer> StartAsync(int? port = null, int? maxSessions = null, TimeSpan? saveDelay = null)
     {
-        var server = new ScriptedSmtpServer(port ?? FreePort.Next());
+        var server = new ScriptedSmtpServer(port ?? FreePort.Next(), maxSessions, saveDelay ?? TimeSpan.Zero);
         if (!await FreePort.WaitOpenAsync(server.Port, TimeSpan.FromSeconds(10)))
         {
             throw new TimeoutException($"Scripted SMTP server did not listen on {server.Port}.");
@@ -83,8 +158,16 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
 
     private sealed class Filter(ScriptedSmtpServer server) : IMailboxFilter
     {
-        public Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox from, int size, CancellationToken cancellationToken) =>
-            Task.FromResult(true);
+        public Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox from, int size, CancellationToken cancellationToken)
+        {
+            if (context.Properties.TryGetValue("admitted", out var admitted) && admitted is false)
+            {
+                server._refusals.Enqueue(DateTimeOffset.UtcNow);
+                throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)421, "4.3.2 Too many connections, slow down"), true);
+            }
+
+            return Task.FromResult(true);
+        }
 
         public Task<bool> CanDeliverToAsync(ISessionContext context, IMailbox to, IMailbox from, CancellationToken cancellationToken)
         {
@@ -112,14 +195,25 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
 
     private sealed class Store(ScriptedSmtpServer server) : MessageStore
     {
-        public override Task<SmtpResponse> SaveAsync(
+        public override async Task<SmtpResponse> SaveAsync(
             ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
+            if (server._saveDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(server._saveDelay, cancellationToken);
+            }
+
+            if (transaction.To.Any(m => m.User.StartsWith("authfail", StringComparison.OrdinalIgnoreCase)))
+            {
+                return new SmtpResponse((SmtpReplyCode)550,
+                    "5.7.26 This mail is unauthenticated, which poses a security risk to the sender and Gmail users, and has been blocked. gsmtp");
+            }
+
             using var stream = new MemoryStream(buffer.ToArray());
             var message = MimeMessage.Load(stream, cancellationToken);
             var recipients = transaction.To.Select(m => $"{m.User}@{m.Host}").ToArray();
             server._received.Enqueue(new ReceivedMessage(recipients, message, Path: string.Empty));
-            return Task.FromResult(SmtpResponse.Ok);
+            return SmtpResponse.Ok;
         }
     }
 }

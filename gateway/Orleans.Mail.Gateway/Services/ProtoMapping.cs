@@ -18,6 +18,19 @@ public static class ProtoMapping
             campaign.ClassCounts[name] = count;
         }
 
+        foreach (var alert in snapshot.Alerts)
+        {
+            campaign.Alerts.Add(new Api.V1.CampaignAlert
+            {
+                Kind = alert.Kind,
+                SendingDomain = alert.SendingDomain,
+                LastReply = alert.LastReply,
+                Count = alert.Count,
+                FirstSeen = Timestamp.FromDateTimeOffset(alert.FirstSeen),
+                LastSeen = Timestamp.FromDateTimeOffset(alert.LastSeen),
+            });
+        }
+
         return campaign;
     }
 

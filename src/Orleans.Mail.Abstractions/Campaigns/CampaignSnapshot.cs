@@ -27,6 +27,9 @@ public sealed record CampaignSnapshot
     /// <summary>Messages resent after a connection was lost between the final dot and its reply: the receiver may hold two copies.</summary>
     [Id(9)] public long PossibleDuplicates { get; init; }
 
+    /// <summary>Problems of the sender seen during delivery (e.g. <see cref="CampaignAlertKinds.AuthFailure"/>), one per kind.</summary>
+    [Id(10)] public IReadOnlyList<CampaignAlert> Alerts { get; init; } = [];
+
     /// <summary>All messages of the campaign.</summary>
     public long Total => Counts.Values.Sum();
 

@@ -36,6 +36,14 @@ public interface ICampaignGrain : IGrainWithStringKey
     [Alias("Start")]
     Task<CampaignSnapshot> Start(string tenantId);
 
+    /// <summary>
+    /// Records a problem of the sender seen during delivery (no tenant check: called by delivery workers):
+    /// kept in <see cref="CampaignSnapshot.Alerts"/>, one entry per kind, and logged as a warning naming the
+    /// tenant and the sending domain.
+    /// </summary>
+    [Alias("ReportAlert")]
+    Task ReportAlert(CampaignAlertReport report);
+
     /// <summary>State and counters now (at most about 1 s old).</summary>
     [Alias("GetSnapshot")]
     Task<CampaignSnapshot> GetSnapshot(string tenantId);

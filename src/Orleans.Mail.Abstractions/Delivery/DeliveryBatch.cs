@@ -21,10 +21,15 @@ public sealed record LeasedMessage(
     [property: Id(7)] DateTimeOffset CreatedAt);
 
 /// <summary>Messages for one domain, to go over one SMTP connection.</summary>
+/// <param name="Domain">The recipient domain (lower-case A-label).</param>
+/// <param name="Messages">The leased messages.</param>
+/// <param name="ConnectionLimit">The sessions the destination accepts from us, when learned from a "421 too many
+/// connections" (idle pooled sessions beyond it are closed); 0 when not known.</param>
 [GenerateSerializer, Immutable, Alias("orleans.mail.DeliveryBatch")]
 public sealed record DeliveryBatch(
     [property: Id(0)] string Domain,
-    [property: Id(1)] IReadOnlyList<LeasedMessage> Messages);
+    [property: Id(1)] IReadOnlyList<LeasedMessage> Messages,
+    [property: Id(2)] int ConnectionLimit = 0);
 
 /// <summary>What happened to a batch, counted by outcome, with the destination's throttle signals.</summary>
 /// <param name="Delivered">Messages delivered.</param>
@@ -33,6 +38,8 @@ public sealed record DeliveryBatch(
 /// <param name="Expired">Messages expired.</param>
 /// <param name="Throttled">Replies that asked us to slow down (rate limits, "421 too many connections").</param>
 /// <param name="ReputationDeferred">Replies that defer us for our reputation (Yahoo TSS04, Gmail 4.7.28): the destination should be rested.</param>
+/// <param name="ConnectionCap">After a "too many connections" refusal: the sessions the host still had from us, the most it tolerates (C12); else null.</param>
+/// <param name="AuthFailures">Bounces for failed sender authentication (<c>auth-failure</c>: Gmail 5.7.26, Outlook.com 5.7.515): a sender configuration problem (C14).</param>
 [GenerateSerializer, Immutable, Alias("orleans.mail.DeliveryBatchResult")]
 public sealed record DeliveryBatchResult(
     [property: Id(0)] int Delivered,
@@ -40,7 +47,9 @@ public sealed record DeliveryBatchResult(
     [property: Id(2)] int Bounced,
     [property: Id(3)] int Expired,
     [property: Id(4)] int Throttled = 0,
-    [property: Id(5)] int ReputationDeferred = 0);
+    [property: Id(5)] int ReputationDeferred = 0,
+    [property: Id(6)] int? ConnectionCap = null,
+    [property: Id(7)] int AuthFailures = 0);
 
 /// <summary>Delivers batches over SMTP and records each outcome in the spool. A stateless worker.</summary>
 [Alias("orleans.mail.IDeliveryWorkerGrain")]

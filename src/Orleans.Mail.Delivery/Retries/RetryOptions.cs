@@ -50,6 +50,15 @@ public sealed class RetryOptions
     [Range(1, 7 * 24 * 3600)]
     public int MaxHintSeconds { get; set; } = 6 * 3600;
 
+    /// <summary>
+    /// Wait before retrying a deferral that is a throttle signal (a rate limit, "421 too many connections", a
+    /// reputation deferral), in seconds, instead of the profile's schedule: the site's pacer slows the pace
+    /// (fewer connections, a lower rate, or a rest), so the message need not wait a full retry interval. A
+    /// retry hint in the reply still wins. Default 60.
+    /// </summary>
+    [Range(1, 24 * 3600)]
+    public int ThrottleRetrySeconds { get; set; } = 60;
+
     /// <summary>Random spread taken off each wait, in percent of it (0–50), so retries do not arrive in waves; a wait never grows past its configured value. Default 10.</summary>
     [Range(0, 50)]
     public int JitterPercent { get; set; } = 10;

@@ -26,8 +26,10 @@ public sealed class RetrySchedule(IOptions<RetryOptions> options, TimeProvider t
     /// <param name="profile">The schedule to follow.</param>
     /// <param name="reply">The failed attempt's reply; a retry hint in it ("try again in 10 minutes") sets the wait, up to <see cref="RetryOptions.MaxHintSeconds"/>.</param>
     /// <param name="outcomeClass">The failure's class; some classes expire sooner (<see cref="RetryOptions.MaxAgeSecondsByClass"/>).</param>
+    /// <param name="throttled">The failure was a throttle signal: wait <see cref="RetryOptions.ThrottleRetrySeconds"/> instead of the schedule.</param>
     public DateTimeOffset? NextAttempt(
-        int attemptsSoFar, DateTimeOffset acceptedAt, RetryProfile profile = RetryProfile.Bulk, string? reply = null, string? outcomeClass = null)
+        int attemptsSoFar, DateTimeOffset acceptedAt, RetryProfile profile = RetryProfile.Bulk, string? reply = null, string? outcomeClass = null,
+        bool throttled = false)
     {
         var settings = options.Value;
         var now = time.GetUtcNow();
@@ -44,7 +46,7 @@ public sealed class RetrySchedule(IOptions<RetryOptions> options, TimeProvider t
         }
 
         var intervals = profile == RetryProfile.Transactional ? settings.EffectiveTransactionalIntervalsSeconds : settings.EffectiveIntervalsSeconds;
-        var baseWait = TimeSpan.FromSeconds(intervals[Math.Clamp(attemptsSoFar - 1, 0, intervals.Count - 1)]);
+        var baseWait = TimeSpan.FromSeconds(throttled ? settings.ThrottleRetrySeconds : intervals[Math.Clamp(attemptsSoFar - 1, 0, intervals.Count - 1)]);
         var jitterShare = settings.JitterPercent / 100.0 * Random.Shared.NextDouble();
         DateTimeOffset next;
         if (RetryHint.Parse(reply) is { } hint && hint > TimeSpan.Zero)

@@ -35,8 +35,24 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
     /// <param name="messages">The messages, sent in order (grouped messages go with the first of their group).</param>
     /// <param name="maxMessagesPerSession">Transactions one connection may carry before it is closed.</param>
     /// <param name="cancellationToken">Stops sending; unsent messages get a temporary outcome.</param>
+    public Task<IReadOnlyList<SendOutcome>> SendAsync(
+        string domain, IReadOnlyList<OutgoingMessage> messages, int maxMessagesPerSession, CancellationToken cancellationToken) =>
+        SendAsync(domain, messages, maxMessagesPerSession, int.MaxValue, cancellationToken);
+
+    /// <summary>
+    /// Sends every message; never throws for SMTP or network failures (they become outcomes). A <c>421</c>
+    /// (the server closing the channel, RFC 5321 §3.8) ends the use of that host for this batch: the next MX
+    /// host is tried, else the messages not yet sent share the 421 outcome, so that a host refusing more
+    /// sessions is not hammered with reconnections.
+    /// </summary>
+    /// <param name="domain">The recipient domain (lower-case A-label).</param>
+    /// <param name="messages">The messages, sent in order (grouped messages go with the first of their group).</param>
+    /// <param name="maxMessagesPerSession">Transactions one connection may carry before it is closed.</param>
+    /// <param name="maxOpenSessions">The most sessions the destination's hosts accept from us (int.MaxValue when
+    /// unknown); idle pooled sessions beyond it are closed (<see cref="SmtpSessionPool.RentAsync(SmtpEndpoint, bool, int, CancellationToken)"/>).</param>
+    /// <param name="cancellationToken">Stops sending; unsent messages get a temporary outcome.</param>
     public async Task<IReadOnlyList<SendOutcome>> SendAsync(
-        string domain, IReadOnlyList<OutgoingMessage> messages, int maxMessagesPerSession, CancellationToken cancellationToken)
+        string domain, IReadOnlyList<OutgoingMessage> messages, int maxMessagesPerSession, int maxOpenSessions, CancellationToken cancellationToken)
     {
         var route = await router.ResolveAsync(domain, cancellationToken);
         if (route.Failure is { } failure)
@@ -55,6 +71,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
         var lastCode = 0;
         var lastStage = "connect";
         string? lastClass = null;
+        int? lastOpen = null;
         foreach (var endpoint in endpoints)
         {
             lastHost = endpoint.ToString();
@@ -63,7 +80,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
                 SmtpSession session;
                 try
                 {
-                    session = await pool.RentAsync(endpoint, requireTls, cancellationToken);
+                    session = await pool.RentAsync(endpoint, requireTls, maxOpenSessions, cancellationToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
@@ -74,6 +91,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
                         lastStage = "connect";
                     }
                     lastClass = ex is TlsRequiredException ? "tls-required" : null;
+                    lastOpen = pool.OpenSessions(endpoint);
                     LogConnectFailed(logger, lastHost, lastError);
                     break;
                 }
@@ -84,7 +102,15 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
                 }
 
                 var healthy = await SendOverSessionAsync(session, work, maxMessagesPerSession, cancellationToken);
-                pool.Return(session, healthy, maxMessagesPerSession);
+                pool.Return(session, healthy, maxMessagesPerSession, maxOpenSessions);
+                if (work.Closing is { } closing)
+                {
+                    // 421: this host is closing on us; do not reconnect to it within this batch.
+                    (lastError, lastCode, lastStage, lastClass, lastOpen) = (closing.Reply, closing.Code, closing.Stage, null, closing.OpenSessions);
+                    work.Closing = null;
+                    break;
+                }
+
                 if (!healthy)
                 {
                     reconnects++;
@@ -101,7 +127,8 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
         {
             foreach (var index in work.Take())
             {
-                work.Set(index, new SendOutcome(messages[index].Id, lastHost, lastCode, lastError, SendResultKind.Temporary, Stage: lastStage, Class: lastClass));
+                work.Set(index, new SendOutcome(
+                    messages[index].Id, lastHost, lastCode, lastError, SendResultKind.Temporary, Stage: lastStage, Class: lastClass, OpenSessions: lastOpen));
             }
         }
 
@@ -155,6 +182,9 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
 
         public bool HasPending => _pending.Count > 0;
 
+        /// <summary>The outcome of a <c>421</c> that ended the current session, until the caller takes it.</summary>
+        public SendOutcome? Closing { get; set; }
+
         public OutgoingMessage Message(int index) => _messages[index];
 
         /// <summary>
@@ -196,7 +226,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
         public SendOutcome[] Results() => _outcomes.Select(o => o!).ToArray();
     }
 
-    private static async Task<bool> SendOverSessionAsync(SmtpSession session, Work work, int max, CancellationToken cancellationToken)
+    private async Task<bool> SendOverSessionAsync(SmtpSession session, Work work, int max, CancellationToken cancellationToken)
     {
         while (work.HasPending && session.MessagesSent < max)
         {
@@ -210,7 +240,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
     }
 
     /// <summary>Sends one transaction; false when the session is no longer usable.</summary>
-    private static async Task<bool> SendTransactionAsync(SmtpSession session, Work work, List<int> indexes, CancellationToken cancellationToken)
+    private async Task<bool> SendTransactionAsync(SmtpSession session, Work work, List<int> indexes, CancellationToken cancellationToken)
     {
         var host = session.Endpoint.ToString();
         var ip = session.RemoteIp;
@@ -273,6 +303,13 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
             var code = (int)ex.StatusCode;
             var kind = code >= 500 ? SendResultKind.Permanent : SendResultKind.Temporary;
             var failed = new SendOutcome(Guid.Empty, host, code, $"{code} {ex.Message}", kind, StageOf(ex.ErrorCode), false, ip, tls, TlsNote: tlsNote);
+            if (code == 421)
+            {
+                // The sessions the host still has from us, this closing one not counted.
+                failed = failed with { OpenSessions = Math.Max(0, pool.OpenSessions(session.Endpoint) - 1) };
+                work.Closing = failed;
+            }
+
             Settle(work, messages, recording, failed);
             return code != 421 && session.Client.IsConnected;
         }

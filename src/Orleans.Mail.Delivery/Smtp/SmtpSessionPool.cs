@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using MailKit.Net.Smtp;
 using Microsoft.Extensions.Options;
 using Orleans.Mail.Delivery.Routing;
@@ -36,11 +37,14 @@ public sealed class SmtpSession(SmtpClient client, SmtpEndpoint endpoint, FinalD
 /// <summary>
 /// Keeps SMTP sessions open between batches so that many messages share one connection (no new TCP and
 /// EHLO per batch). A session is closed with QUIT once it reached its message limit, went bad, or sat idle
-/// longer than <see cref="SmtpOptions.IdleConnectionMs"/>.
+/// longer than <see cref="SmtpOptions.IdleConnectionMs"/>. It counts the sessions open to each host, idle
+/// ones included, because a receiver counts them too: a caller that learned a host's connection limit
+/// passes it, and the pool closes idle sessions beyond it instead of keeping them (C12).
 /// </summary>
 public sealed class SmtpSessionPool : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<SmtpEndpoint, ConcurrentStack<SmtpSession>> _idle = new();
+    private readonly ConcurrentDictionary<SmtpEndpoint, StrongBox<int>> _open = new();
     private readonly SmtpConnector _connector;
     private readonly TimeProvider _time;
     private readonly TimeSpan _idleLimit;
@@ -60,16 +64,24 @@ public sealed class SmtpSessionPool : IAsyncDisposable
     /// <summary>An idle connected session to <paramref name="endpoint"/>, or a new one (opportunistic TLS).</summary>
     /// <exception cref="Exception">Whatever <see cref="SmtpConnector.ConnectAsync(SmtpEndpoint, bool, CancellationToken)"/> raises.</exception>
     public Task<SmtpSession> RentAsync(SmtpEndpoint endpoint, CancellationToken cancellationToken) =>
-        RentAsync(endpoint, requireTls: false, cancellationToken);
+        RentAsync(endpoint, requireTls: false, int.MaxValue, cancellationToken);
+
+    /// <summary>Sessions open to <paramref name="endpoint"/> from this process now, idle pooled ones included.</summary>
+    public int OpenSessions(SmtpEndpoint endpoint) => _open.TryGetValue(endpoint, out var count) ? Volatile.Read(ref count.Value) : 0;
 
     /// <summary>
     /// An idle connected session to <paramref name="endpoint"/>, or a new one. With <paramref name="requireTls"/>
     /// only a session that completed STARTTLS is reused (cleartext ones stay in the pool for other domains),
     /// and a new one must complete STARTTLS.
     /// </summary>
+    /// <param name="endpoint">The host to connect to.</param>
+    /// <param name="requireTls">Only a session that completed STARTTLS will do.</param>
+    /// <param name="maxOpen">The most sessions the host accepts from us (int.MaxValue when unknown): idle
+    /// sessions beyond it are closed first, so that with the new one at most this many are open.</param>
+    /// <param name="cancellationToken">Stops connecting.</param>
     /// <exception cref="Exception">Whatever <see cref="SmtpConnector.ConnectAsync(SmtpEndpoint, bool, CancellationToken)"/> raises,
     /// e.g. <see cref="TlsRequiredException"/>.</exception>
-    public async Task<SmtpSession> RentAsync(SmtpEndpoint endpoint, bool requireTls, CancellationToken cancellationToken)
+    public async Task<SmtpSession> RentAsync(SmtpEndpoint endpoint, bool requireTls, int maxOpen, CancellationToken cancellationToken)
     {
         if (_idle.TryGetValue(endpoint, out var stack))
         {
@@ -79,7 +91,12 @@ public sealed class SmtpSessionPool : IAsyncDisposable
             {
                 if (!session.Client.IsConnected || _time.GetUtcNow() - session.IdleSince >= _idleLimit)
                 {
-                    _ = CloseAsync(session);
+                    Discard(session);
+                }
+                else if (OpenSessions(endpoint) > maxOpen)
+                {
+                    // Over the host's connection limit: idle sessions count against it on the receiver's side.
+                    Discard(session);
                 }
                 else if (requireTls && !session.Client.IsSecure)
                 {
@@ -103,20 +120,36 @@ public sealed class SmtpSessionPool : IAsyncDisposable
             }
         }
 
-        return await _connector.ConnectAsync(endpoint, requireTls, cancellationToken);
+        var connected = await _connector.ConnectAsync(endpoint, requireTls, cancellationToken);
+        Interlocked.Increment(ref _open.GetOrAdd(endpoint, _ => new StrongBox<int>()).Value);
+        return connected;
     }
 
     /// <summary>True when mail for <paramref name="domain"/> must travel over TLS (<see cref="SmtpOptions.RequireTlsDomains"/>).</summary>
     public bool RequiresTls(string domain) => _options.RequiresTls(domain);
 
-    /// <summary>Gives a session back: kept when healthy and under <paramref name="maxMessages"/>, else closed.</summary>
-    public void Return(SmtpSession session, bool healthy, int maxMessages)
+    /// <summary>
+    /// Gives a session back: kept when healthy, under <paramref name="maxMessages"/> and not beyond
+    /// <paramref name="maxOpen"/> sessions open to its host; else closed with QUIT.
+    /// </summary>
+    public void Return(SmtpSession session, bool healthy, int maxMessages, int maxOpen = int.MaxValue)
     {
-        if (healthy && session.Client.IsConnected && session.MessagesSent < maxMessages)
+        if (healthy && session.Client.IsConnected && session.MessagesSent < maxMessages && OpenSessions(session.Endpoint) <= maxOpen)
         {
             session.IdleSince = _time.GetUtcNow();
             _idle.GetOrAdd(session.Endpoint, _ => new ConcurrentStack<SmtpSession>()).Push(session);
             return;
+        }
+
+        Discard(session);
+    }
+
+    /// <summary>Stops counting a session as open and closes it in the background.</summary>
+    private void Discard(SmtpSession session)
+    {
+        if (_open.TryGetValue(session.Endpoint, out var count))
+        {
+            Interlocked.Decrement(ref count.Value);
         }
 
         _ = CloseAsync(session);
@@ -132,7 +165,7 @@ public sealed class SmtpSessionPool : IAsyncDisposable
             {
                 if (now - session.IdleSince >= _idleLimit || !session.Client.IsConnected)
                 {
-                    _ = CloseAsync(session);
+                    Discard(session);
                 }
                 else
                 {
@@ -176,6 +209,11 @@ public sealed class SmtpSessionPool : IAsyncDisposable
         {
             while (stack.TryPop(out var session))
             {
+                if (_open.TryGetValue(session.Endpoint, out var count))
+                {
+                    Interlocked.Decrement(ref count.Value);
+                }
+
                 await CloseAsync(session);
             }
         }

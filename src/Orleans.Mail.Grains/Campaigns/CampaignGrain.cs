@@ -223,6 +223,36 @@ public sealed partial class CampaignGrain(
         }
     }
 
+    /// <inheritdoc />
+    public async Task ReportAlert(CampaignAlertReport report)
+    {
+        var state = record.State;
+        if (state.TenantId is null)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var sendingDomain = SendingDomain(state.Definition?.From);
+        var reply = $"{report.Host}: {report.Reply}";
+        state.Alerts[report.Kind] = state.Alerts.TryGetValue(report.Kind, out var seen)
+            ? seen with { LastReply = reply, Count = seen.Count + report.Count, LastSeen = now }
+            : new CampaignAlert(report.Kind, sendingDomain, reply, report.Count, now, now);
+        await record.WriteStateAsync();
+        _snapshot = null;
+        LogAlert(logger, report.Kind, this.GetPrimaryKeyString(), state.TenantId, sendingDomain, report.Count, reply);
+    }
+
+    private static string SendingDomain(string? from)
+    {
+        if (from is null || !MimeKit.MailboxAddress.TryParse(from, out var mailbox))
+        {
+            return string.Empty;
+        }
+
+        return mailbox.Domain.ToLowerInvariant();
+    }
+
     private async Task<CampaignSnapshot> Snapshot(bool fresh)
     {
         var now = time.GetUtcNow();
@@ -249,6 +279,7 @@ public sealed partial class CampaignGrain(
             Counts = counts,
             ClassCounts = classes,
             PossibleDuplicates = duplicates,
+            Alerts = state.Alerts.Values.OrderBy(a => a.FirstSeen).ToArray(),
             MessagesPerSecond = recent / RateWindow.TotalSeconds,
             CreatedAt = state.CreatedAt,
             StartedAt = state.StartedAt,
@@ -260,6 +291,10 @@ public sealed partial class CampaignGrain(
 
     private static bool IsTerminal(MessageState state) =>
         state is MessageState.Delivered or MessageState.Bounced or MessageState.Expired or MessageState.Suppressed or MessageState.Cancelled;
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning,
+        Message = "Sender alert {Kind} for campaign {Campaign} of tenant {Tenant}: sending domain {SendingDomain}, {Count} more messages refused ({Reply})")]
+    private static partial void LogAlert(ILogger logger, string kind, string campaign, string tenant, string sendingDomain, int count, string reply);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Campaign {Campaign} created for tenant {Tenant}")]
     private static partial void LogCreated(ILogger logger, string campaign, string tenant);

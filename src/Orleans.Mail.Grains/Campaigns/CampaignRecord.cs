@@ -23,4 +23,7 @@ public sealed class CampaignRecord
 
     /// <summary>Completion time (UTC).</summary>
     [Id(5)] public DateTimeOffset? CompletedAt { get; set; }
+
+    /// <summary>Problems of the sender seen during delivery, by kind.</summary>
+    [Id(6)] public Dictionary<string, CampaignAlert> Alerts { get; set; } = [];
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Orleans.Concurrency;
+using Orleans.Mail.Campaigns;
 using Orleans.Mail.Delivery;
 using Orleans.Mail.Delivery.Classification;
 using Orleans.Mail.Delivery.Composition;
@@ -35,10 +36,13 @@ public sealed class DeliveryWorkerGrain(
             outgoing.Add(await PrepareAsync(message));
         }
 
-        var results = await sender.SendAsync(batch.Domain, outgoing, pacing.Value.MessagesPerConnection, CancellationToken.None);
+        var maxOpen = batch.ConnectionLimit > 0 ? batch.ConnectionLimit : int.MaxValue;
+        var results = await sender.SendAsync(batch.Domain, outgoing, pacing.Value.MessagesPerConnection, maxOpen, CancellationToken.None);
         var byId = batch.Messages.ToDictionary(m => m.SpoolId);
         var outcomes = new List<AttemptOutcome>(results.Count);
         int delivered = 0, deferred = 0, bounced = 0, expired = 0, throttled = 0, reputation = 0;
+        int? connectionCap = null;
+        Dictionary<Guid, SendOutcome>? authFailures = null;
         var now = time.GetUtcNow();
         foreach (var result in results)
         {
@@ -53,6 +57,18 @@ public sealed class DeliveryWorkerGrain(
             {
                 reputation++;
             }
+
+            if (classification.Rule == TooManyConnectionsRule && result.OpenSessions is { } open)
+            {
+                // The host refused one more session while we had `open` with it: that is its limit for us.
+                connectionCap = Math.Min(connectionCap ?? int.MaxValue, open);
+            }
+
+            if (classification.Class == "auth-failure" && message.CampaignId is { } failedCampaign)
+            {
+                (authFailures ??= []).TryAdd(failedCampaign, result);
+            }
+
             switch (classification.Action)
             {
                 case ReplyAction.Delivered:
@@ -65,7 +81,7 @@ public sealed class DeliveryWorkerGrain(
                     break;
                 default:
                     var profile = message.CampaignId is null ? RetryProfile.Transactional : RetryProfile.Bulk;
-                    var next = retries.NextAttempt(message.Attempts + 1, message.CreatedAt, profile, result.Reply, classification.Class);
+                    var next = retries.NextAttempt(message.Attempts + 1, message.CreatedAt, profile, result.Reply, classification.Class, classification.Throttle);
                     if (next is null)
                     {
                         expired++;
@@ -82,8 +98,21 @@ public sealed class DeliveryWorkerGrain(
         }
 
         await queue.RecordAsync(outcomes);
-        return new DeliveryBatchResult(delivered, deferred, bounced, expired, throttled, reputation);
+        if (authFailures is not null)
+        {
+            foreach (var (campaignId, failure) in authFailures)
+            {
+                var count = outcomes.Count(o => o.Class == "auth-failure" && byId[o.SpoolId].CampaignId == campaignId);
+                await GrainFactory.GetGrain<ICampaignGrain>(MailIds.Campaign(campaignId)).ReportAlert(
+                    new CampaignAlertReport(CampaignAlertKinds.AuthFailure, failure.Host, failure.Reply, count));
+            }
+        }
+
+        return new DeliveryBatchResult(delivered, deferred, bounced, expired, throttled, reputation, connectionCap);
     }
+
+    /// <summary>The classifier rule for "421 too many connections" (reply-rules.tsv).</summary>
+    private const string TooManyConnectionsRule = "too-many-connections";
 
     private static AttemptOutcome Outcome(
         SendOutcome result, MessageState state, DateTimeOffset? next, string action, OutcomeClass classification, DateTimeOffset now) =>

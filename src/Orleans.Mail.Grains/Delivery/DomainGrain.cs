@@ -24,6 +24,8 @@ public sealed partial class DomainGrain(
     private DateTimeOffset _lastRefill;
     private int _idleTicks;
     private double _share = 1.0;
+    private int? _connectionCap;
+    private int _cleanBatches;
     private DateTimeOffset _restUntil = DateTimeOffset.MinValue;
 
     private string Domain => this.GetPrimaryKeyString();
@@ -58,7 +60,7 @@ public sealed partial class DomainGrain(
         }
 
         var lease = TimeSpan.FromSeconds(settings.LeaseSeconds);
-        var connectionLimit = Math.Max(1, (int)Math.Floor(settings.MaxConnectionsPerDomain * _share));
+        var connectionLimit = Math.Max(1, Math.Min(_connectionCap ?? int.MaxValue, (int)Math.Floor(settings.MaxConnectionsPerDomain * _share)));
         while (_batchesInFlight < connectionLimit && _tokens >= 1 && !cancellationToken.IsCancellationRequested && slots.TryAcquire())
         {
             var want = (int)Math.Min(settings.MessagesPerConnection, Math.Floor(_tokens));
@@ -83,7 +85,7 @@ public sealed partial class DomainGrain(
             _idleTicks = 0;
             _tokens -= leased.Count;
             _batchesInFlight++;
-            _ = RunBatchAsync(new DeliveryBatch(Domain, leased));
+            _ = RunBatchAsync(new DeliveryBatch(Domain, leased, _connectionCap ?? 0));
             if (leased.Count < want)
             {
                 break;
@@ -143,14 +145,38 @@ public sealed partial class DomainGrain(
             LogRested(logger, Domain, settings.ReputationRestSeconds);
         }
 
+        if (result.ConnectionCap is { } cap)
+        {
+            // The host told us how many sessions it takes from us: that many, not half of what we had.
+            var limit = Math.Max(1, cap);
+            if (limit < (_connectionCap ?? int.MaxValue))
+            {
+                _connectionCap = limit;
+                LogConnectionCap(logger, Domain, limit);
+            }
+        }
+
         if (result.Throttled > 0)
         {
-            _share = Math.Max(0.05, _share / 2);
-            LogSlowed(logger, Domain, _share);
+            _cleanBatches = 0;
+            if (result.ConnectionCap is null)
+            {
+                _share = Math.Max(0.05, _share / 2);
+                LogSlowed(logger, Domain, _share);
+            }
         }
-        else if (result.Delivered > 0 && _share < 1)
+        else if (result.Delivered > 0)
         {
-            _share = Math.Min(1, _share + settings.RecoveryStep);
+            if (_share < 1)
+            {
+                _share = Math.Min(1, _share + settings.RecoveryStep);
+            }
+
+            if (_connectionCap is { } current && ++_cleanBatches >= settings.ConnectionRecoveryBatches)
+            {
+                _cleanBatches = 0;
+                _connectionCap = current + 1 >= settings.MaxConnectionsPerDomain ? null : current + 1;
+            }
         }
     }
 
@@ -159,6 +185,9 @@ public sealed partial class DomainGrain(
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Site {Site} asked us to slow down; now at {Share:P0} of its connections and rate")]
     private static partial void LogSlowed(ILogger logger, string site, double share);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Site {Site} refused more connections; now at most {Connections} sessions to it, idle ones included")]
+    private static partial void LogConnectionCap(ILogger logger, string site, int connections);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Delivery batch of {Count} messages for {Site} failed; they return to the queue when their lease expires")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, string site, int count);
