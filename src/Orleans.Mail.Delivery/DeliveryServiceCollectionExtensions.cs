@@ -5,6 +5,7 @@ using Orleans.Mail.Delivery.Composition;
 using Orleans.Mail.Delivery.Dkim;
 using Orleans.Mail.Delivery.Retries;
 using Orleans.Mail.Delivery.Routing;
+using Orleans.Mail.Delivery.Sites;
 using Orleans.Mail.Delivery.Smtp;
 
 namespace Orleans.Mail.Delivery;
@@ -13,7 +14,7 @@ namespace Orleans.Mail.Delivery;
 public static class DeliveryServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the delivery services, binding <c>Smtp</c>, <c>Routing</c>, <c>Dns</c>, <c>Retry</c>, <c>Unsubscribe</c> and <c>Dkim</c> from configuration
+    /// Adds the delivery services, binding <c>Smtp</c>, <c>Routing</c>, <c>Dns</c>, <c>Retry</c>, <c>Unsubscribe</c>, <c>Dkim</c> and <c>Sites</c> from configuration
     /// (validated on start). Domains without a route or smarthost are routed by MX look-up (<see cref="IMxResolver"/>).
     /// </summary>
     public static IServiceCollection AddMailDelivery(this IServiceCollection services)
@@ -35,6 +36,10 @@ public static class DeliveryServiceCollectionExtensions
         services.TryAddSingleton<DkimMessageSigner>();
         services.TryAddSingleton<IMxResolver, MxResolver>();
         services.TryAddSingleton<IMailRouter, StaticMailRouter>();
+        services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.Section)
+            .Validate(o => o.Providers.Values.All(p => p.IsValid()), ProviderSite.ValidationMessage)
+            .ValidateOnStart();
+        services.TryAddSingleton<SiteResolver>();
         services.AddSingleton<SmtpConnector>();
         services.AddSingleton<SmtpSessionPool>();
         services.AddSingleton(sp => new SmtpBatchSender(

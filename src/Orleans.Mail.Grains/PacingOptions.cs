@@ -51,6 +51,13 @@ public sealed class PacingOptions
     [Range(1, 1_000_000)]
     public int ConnectionRecoveryBatches { get; set; } = 50;
 
+    /// <summary>
+    /// How long a site is suspended after a policy block of our sending IP (class <c>policy-block</c>), in s;
+    /// afterwards one message is tried, and the site resumes only if it is delivered. Default 3,600 (1 h).
+    /// </summary>
+    [Range(1, 7 * 24 * 3600)]
+    public int BlockSuspendSeconds { get; set; } = 3600;
+
     /// <summary>How often a busy domain's pump looks for due work, in ms. Default 100.</summary>
     [Range(10, 60_000)]
     public int PumpIntervalMs { get; set; } = 100;

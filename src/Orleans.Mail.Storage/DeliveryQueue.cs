@@ -68,6 +68,14 @@ public sealed class DeliveryQueue(NpgsqlDataSource dataSource, TimeProvider time
         return leased;
     }
 
+    /// <summary>Messages of these recipient domains waiting in the spool (queued or deferred, due or not).</summary>
+    public async Task<long> CountWaitingAsync(IReadOnlyList<string> domains, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT count(*) FROM spool WHERE domain = ANY($1) AND state IN (2, 4)");
+        command.Parameters.Add(new() { Value = domains.ToArray() });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     /// <summary>
     /// Records a batch of outcomes in one transaction: each row's new state, attempt count + 1, next attempt
     /// time and last reply, and one delivery-log row per attempt. A row whose lease was already taken back

@@ -24,6 +24,7 @@ public sealed class MailCluster : IAsyncLifetime
 
     private readonly Dictionary<string, string> _siloEnvironment = [];
     private EngineProcess? _silo;
+    private readonly List<EngineProcess> _extraSilos = [];
     private EngineProcess? _gateway;
     private GrpcChannel? _channel;
     private GrpcChannel? _otherChannel;
@@ -48,6 +49,9 @@ public sealed class MailCluster : IAsyncLifetime
 
     /// <summary>When false there is no smarthost: domains are routed by MX look-ups (configure DNS in <see cref="ConfigureSilo"/>).</summary>
     public bool UseSmarthost { get; init; } = true;
+
+    /// <summary>Silos started besides the first (same database and cluster, their own ports). Default 0.</summary>
+    public int ExtraSilos { get; init; }
 
     /// <summary>Extra silo settings (environment variables) applied last.</summary>
     public Action<Dictionary<string, string>>? ConfigureSilo { get; init; }
@@ -107,6 +111,7 @@ public sealed class MailCluster : IAsyncLifetime
         _siloEnvironment["Unsubscribe__Secret"] = UnsubscribeSecret;
         ConfigureSilo?.Invoke(_siloEnvironment);
         await StartSiloAsync();
+        await Task.WhenAll(Enumerable.Range(0, ExtraSilos).Select(_ => StartExtraSiloAsync()));
 
         _gateway = await EngineProcess.StartAsync(RepositoryPaths.GatewayDll, new Dictionary<string, string>
         {
@@ -133,6 +138,20 @@ public sealed class MailCluster : IAsyncLifetime
     public async Task StartSiloAsync() =>
         _silo = await EngineProcess.StartAsync(RepositoryPaths.SiloDll, _siloEnvironment, SiloGatewayPort, TimeSpan.FromSeconds(90));
 
+    private async Task StartExtraSiloAsync()
+    {
+        var environment = new Dictionary<string, string>(_siloEnvironment)
+        {
+            ["Silo__SiloPort"] = FreePort.Next().ToString(),
+            ["Silo__GatewayPort"] = FreePort.Next().ToString(),
+        };
+        var silo = await EngineProcess.StartAsync(RepositoryPaths.SiloDll, environment, int.Parse(environment["Silo__GatewayPort"]), TimeSpan.FromSeconds(90));
+        lock (_extraSilos)
+        {
+            _extraSilos.Add(silo);
+        }
+    }
+
     /// <summary>kill -9 of the silo process.</summary>
     public async Task KillSiloAsync()
     {
@@ -156,6 +175,11 @@ public sealed class MailCluster : IAsyncLifetime
         if (_silo is not null)
         {
             await _silo.DisposeAsync();
+        }
+
+        foreach (var silo in _extraSilos)
+        {
+            await silo.DisposeAsync();
         }
 
         await Sink.DisposeAsync();

@@ -29,6 +29,7 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     private readonly ConcurrentQueue<DateTimeOffset> _sessions = new();
     private readonly ConcurrentQueue<(DateTimeOffset At, int Live)> _liveChanges = new();
     private readonly ConcurrentQueue<DateTimeOffset> _refusals = new();
+    private readonly ConcurrentQueue<DateTimeOffset> _receipts = new();
     private readonly object _liveLock = new();
     private readonly int? _maxSessions;
     private int _live;
@@ -93,6 +94,9 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
 
     /// <summary>When each SMTP session began.</summary>
     public IReadOnlyList<DateTimeOffset> SessionStarts => _sessions.ToArray();
+
+    /// <summary>When each accepted recipient's message was received (one entry per recipient, at the final dot).</summary>
+    public IReadOnlyList<DateTimeOffset> ReceiptTimes => _receipts.ToArray();
 
     /// <summary>Sessions refused for the session limit, by time.</summary>
     public IReadOnlyList<DateTimeOffset> Refusals => _refusals.ToArray();
@@ -213,6 +217,12 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
             var message = MimeMessage.Load(stream, cancellationToken);
             var recipients = transaction.To.Select(m => $"{m.User}@{m.Host}").ToArray();
             server._received.Enqueue(new ReceivedMessage(recipients, message, Path: string.Empty));
+            var now = DateTimeOffset.UtcNow;
+            foreach (var _ in recipients)
+            {
+                server._receipts.Enqueue(now);
+            }
+
             return SmtpResponse.Ok;
         }
     }

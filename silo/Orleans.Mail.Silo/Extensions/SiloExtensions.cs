@@ -48,6 +48,11 @@ public static class SiloExtensions
                 o.Invariant = Invariant;
                 o.ConnectionString = connectionString;
             });
+            silo.AddAdoNetGrainStorage("sites", o =>
+            {
+                o.Invariant = Invariant;
+                o.ConnectionString = connectionString;
+            });
             silo.UseAdoNetReminderService(o =>
             {
                 o.Invariant = Invariant;

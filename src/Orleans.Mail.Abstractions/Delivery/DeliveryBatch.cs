@@ -23,13 +23,17 @@ public sealed record LeasedMessage(
 /// <summary>Messages for one domain, to go over one SMTP connection.</summary>
 /// <param name="Domain">The recipient domain (lower-case A-label).</param>
 /// <param name="Messages">The leased messages.</param>
-/// <param name="ConnectionLimit">The sessions the destination accepts from us, when learned from a "421 too many
-/// connections" (idle pooled sessions beyond it are closed); 0 when not known.</param>
+/// <param name="ConnectionLimit">The sessions the site accepts from us now, over all its hosts (its connection limit,
+/// lowered after throttle signals or a "421 too many connections"); idle pooled sessions count against it; 0: no limit.</param>
+/// <param name="Site">The site key the sessions are counted under (<see cref="ISiteGrain"/>); null: the domain.</param>
+/// <param name="MessagesPerConnection">Transactions one connection to the site may carry; 0: <c>Pacing:MessagesPerConnection</c>.</param>
 [GenerateSerializer, Immutable, Alias("orleans.mail.DeliveryBatch")]
 public sealed record DeliveryBatch(
     [property: Id(0)] string Domain,
     [property: Id(1)] IReadOnlyList<LeasedMessage> Messages,
-    [property: Id(2)] int ConnectionLimit = 0);
+    [property: Id(2)] int ConnectionLimit = 0,
+    [property: Id(3)] int MessagesPerConnection = 0,
+    [property: Id(4)] string? Site = null);
 
 /// <summary>What happened to a batch, counted by outcome, with the destination's throttle signals.</summary>
 /// <param name="Delivered">Messages delivered.</param>
@@ -39,6 +43,9 @@ public sealed record DeliveryBatch(
 /// <param name="Throttled">Replies that asked us to slow down (rate limits, "421 too many connections").</param>
 /// <param name="ReputationDeferred">Replies that defer us for our reputation (Yahoo TSS04, Gmail 4.7.28): the destination should be rested.</param>
 /// <param name="ConnectionCap">After a "too many connections" refusal: the sessions the host still had from us, the most it tolerates (C12); else null.</param>
+/// <param name="PolicyBlocked">Replies that block our sending IP by policy (class <c>policy-block</c>): the site is suspended, then probed.</param>
+/// <param name="LastReply">The last reply of the batch that was not a delivery, or null.</param>
+/// <param name="LastClass">Its class, or null.</param>
 /// <param name="AuthFailures">Bounces for failed sender authentication (<c>auth-failure</c>: Gmail 5.7.26, Outlook.com 5.7.515): a sender configuration problem (C14).</param>
 [GenerateSerializer, Immutable, Alias("orleans.mail.DeliveryBatchResult")]
 public sealed record DeliveryBatchResult(
@@ -49,7 +56,10 @@ public sealed record DeliveryBatchResult(
     [property: Id(4)] int Throttled = 0,
     [property: Id(5)] int ReputationDeferred = 0,
     [property: Id(6)] int? ConnectionCap = null,
-    [property: Id(7)] int AuthFailures = 0);
+    [property: Id(7)] int AuthFailures = 0,
+    [property: Id(8)] int PolicyBlocked = 0,
+    [property: Id(9)] string? LastReply = null,
+    [property: Id(10)] string? LastClass = null);
 
 /// <summary>Delivers batches over SMTP and records each outcome in the spool. A stateless worker.</summary>
 [Alias("orleans.mail.IDeliveryWorkerGrain")]

@@ -37,7 +37,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
     /// <param name="cancellationToken">Stops sending; unsent messages get a temporary outcome.</param>
     public Task<IReadOnlyList<SendOutcome>> SendAsync(
         string domain, IReadOnlyList<OutgoingMessage> messages, int maxMessagesPerSession, CancellationToken cancellationToken) =>
-        SendAsync(domain, messages, maxMessagesPerSession, int.MaxValue, cancellationToken);
+        SendAsync(domain, messages, maxMessagesPerSession, budget: null, cancellationToken);
 
     /// <summary>
     /// Sends every message; never throws for SMTP or network failures (they become outcomes). A <c>421</c>
@@ -48,11 +48,11 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
     /// <param name="domain">The recipient domain (lower-case A-label).</param>
     /// <param name="messages">The messages, sent in order (grouped messages go with the first of their group).</param>
     /// <param name="maxMessagesPerSession">Transactions one connection may carry before it is closed.</param>
-    /// <param name="maxOpenSessions">The most sessions the destination's hosts accept from us (int.MaxValue when
-    /// unknown); idle pooled sessions beyond it are closed (<see cref="SmtpSessionPool.RentAsync(SmtpEndpoint, bool, int, CancellationToken)"/>).</param>
+    /// <param name="budget">The sessions the destination accepts from us over all its hosts, idle pooled ones included
+    /// (<see cref="SmtpSessionPool.RentAsync(SmtpEndpoint, bool, SessionBudget, CancellationToken)"/>); null: no limit, counted per host.</param>
     /// <param name="cancellationToken">Stops sending; unsent messages get a temporary outcome.</param>
     public async Task<IReadOnlyList<SendOutcome>> SendAsync(
-        string domain, IReadOnlyList<OutgoingMessage> messages, int maxMessagesPerSession, int maxOpenSessions, CancellationToken cancellationToken)
+        string domain, IReadOnlyList<OutgoingMessage> messages, int maxMessagesPerSession, SessionBudget? budget, CancellationToken cancellationToken)
     {
         var route = await router.ResolveAsync(domain, cancellationToken);
         if (route.Failure is { } failure)
@@ -75,12 +75,13 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
         foreach (var endpoint in endpoints)
         {
             lastHost = endpoint.ToString();
+            var sessionBudget = budget ?? SessionBudget.Unlimited(endpoint);
             while (work.HasPending && reconnects <= MaxReconnects && !cancellationToken.IsCancellationRequested)
             {
                 SmtpSession session;
                 try
                 {
-                    session = await pool.RentAsync(endpoint, requireTls, maxOpenSessions, cancellationToken);
+                    session = await pool.RentAsync(endpoint, requireTls, sessionBudget, cancellationToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
@@ -91,7 +92,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
                         lastStage = "connect";
                     }
                     lastClass = ex is TlsRequiredException ? "tls-required" : null;
-                    lastOpen = pool.OpenSessions(endpoint);
+                    lastOpen = pool.OpenSessions(sessionBudget.Key);
                     LogConnectFailed(logger, lastHost, lastError);
                     break;
                 }
@@ -102,7 +103,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
                 }
 
                 var healthy = await SendOverSessionAsync(session, work, maxMessagesPerSession, cancellationToken);
-                pool.Return(session, healthy, maxMessagesPerSession, maxOpenSessions);
+                await pool.ReturnAsync(session, healthy, maxMessagesPerSession, sessionBudget);
                 if (work.Closing is { } closing)
                 {
                     // 421: this host is closing on us; do not reconnect to it within this batch.
@@ -306,7 +307,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
             if (code == 421)
             {
                 // The sessions the host still has from us, this closing one not counted.
-                failed = failed with { OpenSessions = Math.Max(0, pool.OpenSessions(session.Endpoint) - 1) };
+                failed = failed with { OpenSessions = Math.Max(0, pool.OpenSessions(session.BudgetKey) - 1) };
                 work.Closing = failed;
             }
 

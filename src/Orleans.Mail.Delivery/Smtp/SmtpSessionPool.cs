@@ -32,19 +32,35 @@ public sealed class SmtpSession(SmtpClient client, SmtpEndpoint endpoint, FinalD
     /// (opportunistic TLS, RFC 7435); null when no TLS failure preceded it.
     /// </summary>
     public string? TlsFailure { get; set; }
+
+    /// <summary>The <see cref="SessionBudget.Key"/> this session is counted under.</summary>
+    public string BudgetKey { get; set; } = string.Empty;
+}
+
+/// <summary>
+/// The sessions one destination accepts from us at once, counted over all its hosts, idle pooled sessions
+/// included (a receiver counts those too, smtp-cases C12).
+/// </summary>
+/// <param name="Key">What the sessions are counted under: the destination site (e.g. <c>provider:google</c>).</param>
+/// <param name="MaxOpen">The most sessions open at once under <paramref name="Key"/>; int.MaxValue for no limit.</param>
+public readonly record struct SessionBudget(string Key, int MaxOpen)
+{
+    /// <summary>No limit, counted per endpoint.</summary>
+    public static SessionBudget Unlimited(SmtpEndpoint endpoint) => new(endpoint.ToString(), int.MaxValue);
 }
 
 /// <summary>
 /// Keeps SMTP sessions open between batches so that many messages share one connection (no new TCP and
 /// EHLO per batch). A session is closed with QUIT once it reached its message limit, went bad, or sat idle
-/// longer than <see cref="SmtpOptions.IdleConnectionMs"/>. It counts the sessions open to each host, idle
-/// ones included, because a receiver counts them too: a caller that learned a host's connection limit
-/// passes it, and the pool closes idle sessions beyond it instead of keeping them (C12).
+/// longer than <see cref="SmtpOptions.IdleConnectionMs"/>. Sessions are counted per
+/// <see cref="SessionBudget"/>, idle ones included: before a new connection is opened beyond the budget,
+/// idle sessions of the same budget (to any of its hosts) are closed, and a session returned beyond it is
+/// closed rather than kept.
 /// </summary>
 public sealed class SmtpSessionPool : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<SmtpEndpoint, ConcurrentStack<SmtpSession>> _idle = new();
-    private readonly ConcurrentDictionary<SmtpEndpoint, StrongBox<int>> _open = new();
+    private readonly ConcurrentDictionary<string, StrongBox<int>> _open = new(StringComparer.Ordinal);
     private readonly SmtpConnector _connector;
     private readonly TimeProvider _time;
     private readonly TimeSpan _idleLimit;
@@ -61,98 +77,163 @@ public sealed class SmtpSessionPool : IAsyncDisposable
         _sweeper = time.CreateTimer(_ => CloseIdle(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
-    /// <summary>An idle connected session to <paramref name="endpoint"/>, or a new one (opportunistic TLS).</summary>
+    /// <summary>Sessions open now under <paramref name="budgetKey"/> from this process, idle pooled ones included.</summary>
+    public int OpenSessions(string budgetKey) => _open.TryGetValue(budgetKey, out var count) ? Volatile.Read(ref count.Value) : 0;
+
+    /// <summary>An idle connected session to <paramref name="endpoint"/>, or a new one (opportunistic TLS, no budget).</summary>
     /// <exception cref="Exception">Whatever <see cref="SmtpConnector.ConnectAsync(SmtpEndpoint, bool, CancellationToken)"/> raises.</exception>
     public Task<SmtpSession> RentAsync(SmtpEndpoint endpoint, CancellationToken cancellationToken) =>
-        RentAsync(endpoint, requireTls: false, int.MaxValue, cancellationToken);
-
-    /// <summary>Sessions open to <paramref name="endpoint"/> from this process now, idle pooled ones included.</summary>
-    public int OpenSessions(SmtpEndpoint endpoint) => _open.TryGetValue(endpoint, out var count) ? Volatile.Read(ref count.Value) : 0;
+        RentAsync(endpoint, requireTls: false, SessionBudget.Unlimited(endpoint), cancellationToken);
 
     /// <summary>
     /// An idle connected session to <paramref name="endpoint"/>, or a new one. With <paramref name="requireTls"/>
     /// only a session that completed STARTTLS is reused (cleartext ones stay in the pool for other domains),
-    /// and a new one must complete STARTTLS.
+    /// and a new one must complete STARTTLS. Before a new connection would exceed <paramref name="budget"/>,
+    /// idle sessions counted under it are closed.
     /// </summary>
-    /// <param name="endpoint">The host to connect to.</param>
-    /// <param name="requireTls">Only a session that completed STARTTLS will do.</param>
-    /// <param name="maxOpen">The most sessions the host accepts from us (int.MaxValue when unknown): idle
-    /// sessions beyond it are closed first, so that with the new one at most this many are open.</param>
-    /// <param name="cancellationToken">Stops connecting.</param>
     /// <exception cref="Exception">Whatever <see cref="SmtpConnector.ConnectAsync(SmtpEndpoint, bool, CancellationToken)"/> raises,
     /// e.g. <see cref="TlsRequiredException"/>.</exception>
-    public async Task<SmtpSession> RentAsync(SmtpEndpoint endpoint, bool requireTls, int maxOpen, CancellationToken cancellationToken)
+    public async Task<SmtpSession> RentAsync(SmtpEndpoint endpoint, bool requireTls, SessionBudget budget, CancellationToken cancellationToken)
     {
-        if (_idle.TryGetValue(endpoint, out var stack))
+        if (TakeIdle(endpoint, requireTls) is { } found)
         {
-            List<SmtpSession>? cleartext = null;
-            SmtpSession? found = null;
-            while (stack.TryPop(out var session))
-            {
-                if (!session.Client.IsConnected || _time.GetUtcNow() - session.IdleSince >= _idleLimit)
-                {
-                    Discard(session);
-                }
-                else if (OpenSessions(endpoint) > maxOpen)
-                {
-                    // Over the host's connection limit: idle sessions count against it on the receiver's side.
-                    Discard(session);
-                }
-                else if (requireTls && !session.Client.IsSecure)
-                {
-                    (cleartext ??= []).Add(session);
-                }
-                else
-                {
-                    found = session;
-                    break;
-                }
-            }
-
-            for (var i = (cleartext?.Count ?? 0) - 1; i >= 0; i--)
-            {
-                stack.Push(cleartext![i]);
-            }
-
-            if (found is not null)
-            {
-                return found;
-            }
+            CountUnder(found, budget.Key);
+            await TrimIdleAsync(budget, reserve: 0);
+            return found;
         }
 
+        // The receiver counts a session until it is closed: wait for the QUITs before connecting again.
+        await TrimIdleAsync(budget, reserve: 1);
         var connected = await _connector.ConnectAsync(endpoint, requireTls, cancellationToken);
-        Interlocked.Increment(ref _open.GetOrAdd(endpoint, _ => new StrongBox<int>()).Value);
+        CountUnder(connected, budget.Key);
         return connected;
     }
 
-    /// <summary>True when mail for <paramref name="domain"/> must travel over TLS (<see cref="SmtpOptions.RequireTlsDomains"/>).</summary>
+    /// <summary>True when mail for <paramref name="domain"/> must travel over TLS (<see cref="SmtpOptions.RequiresTls"/>).</summary>
     public bool RequiresTls(string domain) => _options.RequiresTls(domain);
 
     /// <summary>
-    /// Gives a session back: kept when healthy, under <paramref name="maxMessages"/> and not beyond
-    /// <paramref name="maxOpen"/> sessions open to its host; else closed with QUIT.
+    /// Gives a session back: kept when healthy, under <paramref name="maxMessages"/> and within
+    /// <paramref name="budget"/>; else closed with QUIT (completes when it is closed, so that the caller's
+    /// next connection does not overlap it on the receiver's side).
     /// </summary>
-    public void Return(SmtpSession session, bool healthy, int maxMessages, int maxOpen = int.MaxValue)
+    public Task ReturnAsync(SmtpSession session, bool healthy, int maxMessages, SessionBudget budget)
     {
-        if (healthy && session.Client.IsConnected && session.MessagesSent < maxMessages && OpenSessions(session.Endpoint) <= maxOpen)
+        if (healthy && session.Client.IsConnected && session.MessagesSent < maxMessages && OpenSessions(session.BudgetKey) <= budget.MaxOpen)
         {
             session.IdleSince = _time.GetUtcNow();
             _idle.GetOrAdd(session.Endpoint, _ => new ConcurrentStack<SmtpSession>()).Push(session);
+            return Task.CompletedTask;
+        }
+
+        return Discard(session);
+    }
+
+    /// <summary>Gives a session back with no budget (see <see cref="ReturnAsync(SmtpSession, bool, int, SessionBudget)"/>).</summary>
+    public Task ReturnAsync(SmtpSession session, bool healthy, int maxMessages) =>
+        ReturnAsync(session, healthy, maxMessages, new SessionBudget(session.BudgetKey, int.MaxValue));
+
+    private SmtpSession? TakeIdle(SmtpEndpoint endpoint, bool requireTls)
+    {
+        if (!_idle.TryGetValue(endpoint, out var stack))
+        {
+            return null;
+        }
+
+        List<SmtpSession>? cleartext = null;
+        SmtpSession? found = null;
+        while (stack.TryPop(out var session))
+        {
+            if (!session.Client.IsConnected || _time.GetUtcNow() - session.IdleSince >= _idleLimit)
+            {
+                _ = Discard(session);
+            }
+            else if (requireTls && !session.Client.IsSecure)
+            {
+                (cleartext ??= []).Add(session);
+            }
+            else
+            {
+                found = session;
+                break;
+            }
+        }
+
+        for (var i = (cleartext?.Count ?? 0) - 1; i >= 0; i--)
+        {
+            stack.Push(cleartext![i]);
+        }
+
+        return found;
+    }
+
+    /// <summary>Closes idle sessions of <paramref name="budget"/> (any host) until <paramref name="reserve"/> more fit in it.</summary>
+    private Task TrimIdleAsync(SessionBudget budget, int reserve)
+    {
+        var excess = budget.MaxOpen == int.MaxValue ? 0 : OpenSessions(budget.Key) + reserve - budget.MaxOpen;
+        if (excess <= 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var closing = new List<Task>();
+        foreach (var stack in _idle.Values)
+        {
+            var keep = new List<SmtpSession>();
+            while (stack.TryPop(out var session))
+            {
+                if (session.BudgetKey == budget.Key && closing.Count < excess)
+                {
+                    closing.Add(Discard(session));
+                }
+                else
+                {
+                    keep.Add(session);
+                }
+            }
+
+            for (var i = keep.Count - 1; i >= 0; i--)
+            {
+                stack.Push(keep[i]);
+            }
+        }
+
+        return Task.WhenAll(closing);
+    }
+
+    /// <summary>Counts a session under <paramref name="budgetKey"/> (moving it from its previous budget, if any).</summary>
+    private void CountUnder(SmtpSession session, string budgetKey)
+    {
+        if (session.BudgetKey == budgetKey)
+        {
             return;
         }
 
-        Discard(session);
+        Uncount(session);
+        session.BudgetKey = budgetKey;
+        Interlocked.Increment(ref _open.GetOrAdd(budgetKey, _ => new StrongBox<int>()).Value);
     }
 
-    /// <summary>Stops counting a session as open and closes it in the background.</summary>
-    private void Discard(SmtpSession session)
+    private void Uncount(SmtpSession session)
     {
-        if (_open.TryGetValue(session.Endpoint, out var count))
+        if (session.BudgetKey.Length > 0 && _open.TryGetValue(session.BudgetKey, out var count))
         {
             Interlocked.Decrement(ref count.Value);
         }
+    }
 
-        _ = CloseAsync(session);
+    /// <summary>Closes a session with QUIT; it counts as open until it is closed.</summary>
+    private async Task Discard(SmtpSession session)
+    {
+        try
+        {
+            await CloseAsync(session);
+        }
+        finally
+        {
+            Uncount(session);
+            session.BudgetKey = string.Empty;
+        }
     }
 
     private void CloseIdle()
@@ -165,7 +246,7 @@ public sealed class SmtpSessionPool : IAsyncDisposable
             {
                 if (now - session.IdleSince >= _idleLimit || !session.Client.IsConnected)
                 {
-                    Discard(session);
+                    _ = Discard(session);
                 }
                 else
                 {
@@ -209,11 +290,7 @@ public sealed class SmtpSessionPool : IAsyncDisposable
         {
             while (stack.TryPop(out var session))
             {
-                if (_open.TryGetValue(session.Endpoint, out var count))
-                {
-                    Interlocked.Decrement(ref count.Value);
-                }
-
+                Uncount(session);
                 await CloseAsync(session);
             }
         }

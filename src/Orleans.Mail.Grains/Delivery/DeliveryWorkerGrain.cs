@@ -36,12 +36,15 @@ public sealed class DeliveryWorkerGrain(
             outgoing.Add(await PrepareAsync(message));
         }
 
-        var maxOpen = batch.ConnectionLimit > 0 ? batch.ConnectionLimit : int.MaxValue;
-        var results = await sender.SendAsync(batch.Domain, outgoing, pacing.Value.MessagesPerConnection, maxOpen, CancellationToken.None);
+        var budget = new SessionBudget(batch.Site ?? batch.Domain, batch.ConnectionLimit > 0 ? batch.ConnectionLimit : int.MaxValue);
+        var perConnection = batch.MessagesPerConnection > 0 ? batch.MessagesPerConnection : pacing.Value.MessagesPerConnection;
+        var results = await sender.SendAsync(batch.Domain, outgoing, perConnection, budget, CancellationToken.None);
         var byId = batch.Messages.ToDictionary(m => m.SpoolId);
         var outcomes = new List<AttemptOutcome>(results.Count);
         int delivered = 0, deferred = 0, bounced = 0, expired = 0, throttled = 0, reputation = 0;
         int? connectionCap = null;
+        var policyBlocked = 0;
+        (string Reply, string Class)? lastFailure = null;
         Dictionary<Guid, SendOutcome>? authFailures = null;
         var now = time.GetUtcNow();
         foreach (var result in results)
@@ -56,6 +59,16 @@ public sealed class DeliveryWorkerGrain(
             if (classification.Class == "reputation-defer")
             {
                 reputation++;
+            }
+
+            if (classification.Class == "policy-block")
+            {
+                policyBlocked++;
+            }
+
+            if (classification.Action != ReplyAction.Delivered)
+            {
+                lastFailure = (result.Reply, classification.Class);
             }
 
             if (classification.Rule == TooManyConnectionsRule && result.OpenSessions is { } open)
@@ -108,7 +121,8 @@ public sealed class DeliveryWorkerGrain(
             }
         }
 
-        return new DeliveryBatchResult(delivered, deferred, bounced, expired, throttled, reputation, connectionCap);
+        return new DeliveryBatchResult(delivered, deferred, bounced, expired, throttled, reputation, connectionCap,
+            PolicyBlocked: policyBlocked, LastReply: lastFailure?.Reply, LastClass: lastFailure?.Class);
     }
 
     /// <summary>The classifier rule for "421 too many connections" (reply-rules.tsv).</summary>

@@ -1,17 +1,19 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Mail.Delivery;
+using Orleans.Mail.Delivery.Sites;
 using Orleans.Mail.Storage;
 
 namespace Orleans.Mail.Grains.Delivery;
 
 /// <summary>
 /// The cluster's one dispatcher (key 0). Each tick returns expired leases to the queue and wakes the pacer
-/// of every domain with due work. A reminder (stored in PostgreSQL) re-activates it on a surviving silo
+/// of every site with due work, naming its domains that have some (a domain's site comes from its MX hosts,
+/// <see cref="SiteResolver"/>). A reminder (stored in PostgreSQL) re-activates it on a surviving silo
 /// if its silo dies; every silo also activates it at start-up.
 /// </summary>
 public sealed partial class SpoolDispatcherGrain(
-    DeliveryQueue queue, IOptions<PacingOptions> options, ILogger<SpoolDispatcherGrain> logger) : Grain, ISpoolDispatcherGrain, IRemindable
+    DeliveryQueue queue, SiteResolver sites, IOptions<PacingOptions> options, ILogger<SpoolDispatcherGrain> logger) : Grain, ISpoolDispatcherGrain, IRemindable
 {
     private const string KeepAliveReminder = "keep-alive";
     private bool _reminderRegistered;
@@ -48,7 +50,14 @@ public sealed partial class SpoolDispatcherGrain(
             }
 
             var domains = await queue.DomainsWithDueWorkAsync(cancellationToken);
-            await Task.WhenAll(domains.Select(d => GrainFactory.GetGrain<IDomainGrain>(d).Wake()));
+            var bySite = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+            foreach (var domain in domains)
+            {
+                var site = await sites.SiteOfAsync(domain, cancellationToken);
+                (bySite.TryGetValue(site, out var members) ? members : bySite[site] = []).Add(domain);
+            }
+
+            await Task.WhenAll(bySite.Select(pair => GrainFactory.GetGrain<ISiteGrain>(pair.Key).Wake(pair.Value)));
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {

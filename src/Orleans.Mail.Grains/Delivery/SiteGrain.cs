@@ -1,0 +1,413 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Mail.Delivery;
+using Orleans.Mail.Delivery.Sites;
+using Orleans.Mail.Storage;
+
+namespace Orleans.Mail.Grains.Delivery;
+
+/// <summary>
+/// The pacer of one destination site (<see cref="ISiteGrain"/>). While there is due work, a grain timer
+/// claims messages from the spool within the site's budget — at most its connection limit of batches (one
+/// connection each) in flight, and a token bucket of its messages/s holding at most one second of tokens —
+/// taking the site's domains in turn, and hands each batch to a delivery worker. The grain is the only
+/// claimer for its site, so its limits hold cluster-wide. Limits come from the site's provider entry
+/// (<see cref="SiteOptions.Providers"/>) or else the <c>Pacing</c> defaults. Only a real SMTP attempt counts
+/// as an attempt: messages that wait for tokens stay queued and untouched.
+/// </summary>
+public sealed partial class SiteGrain(
+    [PersistentState("site", "sites")] IPersistentState<SiteRecord> record,
+    DeliveryQueue queue, DeliverySlots slots, SiteResolver sites, IOptions<PacingOptions> options, TimeProvider time, ILogger<SiteGrain> logger)
+    : Grain, ISiteGrain
+{
+    private const int IdleTicksBeforeSleep = 50;
+    private const int RepliesKept = 10;
+    private readonly HashSet<string> _knownDomains = [];
+    private readonly LinkedList<SiteReply> _lastReplies = new();
+    private bool _probeInFlight;
+    private readonly List<string> _domains = [];
+    private readonly Dictionary<string, int> _emptyClaims = [];
+    private int _nextDomain;
+    private IGrainTimer? _pump;
+    private int _batchesInFlight;
+    private double _tokens;
+    private DateTimeOffset _lastRefill;
+    private int _idleTicks;
+    private double _share = 1.0;
+    private int? _connectionCap;
+    private int _cleanBatches;
+    private DateTimeOffset _restUntil = DateTimeOffset.MinValue;
+
+    private string Site => this.GetPrimaryKeyString();
+
+    /// <summary>The site's ceilings: the operator's policy, else its provider's limits, else the Pacing defaults.</summary>
+    private (double Rate, int Connections, int PerConnection) Ceilings()
+    {
+        var settings = options.Value;
+        var provider = sites.ProviderSettings(Site);
+        var policy = record.State.Policy;
+        return (policy?.MessagesPerSecond ?? provider?.MessagesPerSecond ?? settings.MessagesPerSecondPerDomain,
+            policy?.MaxConnections ?? provider?.MaxConnections ?? settings.MaxConnectionsPerDomain,
+            policy?.MessagesPerConnection ?? provider?.MessagesPerConnection ?? settings.MessagesPerConnection);
+    }
+
+    private int ConnectionLimit(int ceiling) => Math.Max(1, Math.Min(_connectionCap ?? int.MaxValue, (int)Math.Floor(ceiling * _share)));
+
+    /// <summary>True while an operator's or a policy block's suspension holds; ends a timed one that has run out.</summary>
+    private bool IsSuspended(out bool probing)
+    {
+        probing = false;
+        var state = record.State;
+        if (!state.Suspended)
+        {
+            return false;
+        }
+
+        if (state.SuspendedUntil is { } until && time.GetUtcNow() >= until)
+        {
+            if (!state.ProbeBeforeResume)
+            {
+                state.Suspended = false;
+                state.SuspendedUntil = null;
+                state.SuspendReason = string.Empty;
+                return false;
+            }
+
+            // A policy block's window is over: one message goes first; its outcome decides.
+            probing = true;
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc />
+    public Task Wake(IReadOnlyList<string> domains)
+    {
+        _idleTicks = 0;
+        foreach (var domain in domains)
+        {
+            _knownDomains.Add(domain);
+            if (!_domains.Contains(domain))
+            {
+                _domains.Add(domain);
+            }
+
+            _emptyClaims[domain] = 0;
+        }
+
+        if (_pump is null)
+        {
+            var (rate, _, perConnection) = Ceilings();
+            _lastRefill = time.GetUtcNow();
+            _tokens = Math.Min(rate, perConnection);
+            _pump = this.RegisterGrainTimer(
+                PumpAsync,
+                new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromMilliseconds(options.Value.PumpIntervalMs)) { Interleave = false, KeepAlive = true });
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task PumpAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var (rate, connections, perConnection) = Ceilings();
+        Refill(rate);
+        if (time.GetUtcNow() < _restUntil || IsSuspended(out var probing) || (probing && (_probeInFlight || _batchesInFlight > 0)))
+        {
+            // Resting, suspended, or waiting for the probe: nothing is claimed, so nothing is attempted; the
+            // timer keeps the grain (and the wait) alive.
+            _idleTicks = 0;
+            return;
+        }
+
+        var lease = TimeSpan.FromSeconds(settings.LeaseSeconds);
+        var connectionLimit = probing ? 1 : ConnectionLimit(connections);
+        if (probing)
+        {
+            perConnection = 1;
+        }
+        // Domains in a row that had nothing (more) due this tick; when every domain has had its turn, stop.
+        var drained = 0;
+        var claimedAny = false;
+        while (_domains.Count > 0 && drained < _domains.Count
+               && _batchesInFlight < connectionLimit && _tokens >= 1 && !cancellationToken.IsCancellationRequested && slots.TryAcquire())
+        {
+            // The site's domains take turns, so one big domain does not starve the others of the budget.
+            var index = _nextDomain % _domains.Count;
+            var domain = _domains[index];
+            _nextDomain = index + 1;
+            var want = (int)Math.Min(perConnection, Math.Floor(_tokens));
+            IReadOnlyList<LeasedMessage> leased;
+            try
+            {
+                leased = await queue.ClaimAsync(domain, want, lease, cancellationToken);
+            }
+            catch
+            {
+                slots.Release();
+                throw;
+            }
+
+            if (leased.Count == 0)
+            {
+                slots.Release();
+                drained++;
+                if (++_emptyClaims[domain] >= IdleTicksBeforeSleep)
+                {
+                    // Nothing due for a while: out of the rotation until the dispatcher wakes it again.
+                    _domains.RemoveAt(index);
+                    _emptyClaims.Remove(domain);
+                    _nextDomain = index;
+                }
+
+                continue;
+            }
+
+            claimedAny = true;
+            _emptyClaims[domain] = 0;
+            drained = leased.Count < want ? drained + 1 : 0;
+            _tokens -= leased.Count;
+            _batchesInFlight++;
+            _probeInFlight = probing;
+            _ = RunBatchAsync(new DeliveryBatch(domain, leased, connectionLimit, perConnection, Site), probing);
+            if (probing)
+            {
+                break;
+            }
+        }
+
+        _idleTicks = claimedAny || _batchesInFlight > 0 ? 0 : _idleTicks + 1;
+        if (_idleTicks >= IdleTicksBeforeSleep && _batchesInFlight == 0)
+        {
+            // Nothing due for a while: stop polling until the dispatcher wakes us again.
+            _pump?.Dispose();
+            _pump = null;
+        }
+    }
+
+    private void Refill(double ceiling)
+    {
+        var now = time.GetUtcNow();
+        var elapsed = (now - _lastRefill).TotalSeconds;
+        _lastRefill = now;
+        var rate = ceiling * _share;
+        var capacity = Math.Max(1, rate);
+        _tokens = Math.Min(capacity, _tokens + elapsed * rate);
+    }
+
+    private async Task RunBatchAsync(DeliveryBatch batch, bool probe)
+    {
+        try
+        {
+            // Stateless workers run on this silo; the batch goes over one SMTP connection.
+            var result = await GrainFactory.GetGrain<IDeliveryWorkerGrain>(0).Deliver(batch);
+            await AdaptAsync(batch.Domain, result, probe);
+        }
+        catch (Exception ex)
+        {
+            // The messages stay leased; the dispatcher returns them to the queue when the lease expires.
+            LogBatchFailed(logger, ex, Site, batch.Messages.Count);
+        }
+        finally
+        {
+            _batchesInFlight--;
+            if (probe)
+            {
+                _probeInFlight = false;
+            }
+
+            slots.Release();
+        }
+    }
+
+    /// <summary>
+    /// Adapts to what the destination said: a reputation deferral rests it for
+    /// <see cref="PacingOptions.ReputationRestSeconds"/>; a throttle signal halves connections and rate
+    /// (multiplicative decrease); a clean batch raises them by <see cref="PacingOptions.RecoveryStep"/>
+    /// up to the configured ceiling (additive increase).
+    /// </summary>
+    private async Task AdaptAsync(string domain, DeliveryBatchResult result, bool probe)
+    {
+        var settings = options.Value;
+        if (result.LastReply is { } reply)
+        {
+            _lastReplies.AddFirst(new SiteReply(time.GetUtcNow(), domain, reply, result.LastClass ?? "other"));
+            while (_lastReplies.Count > RepliesKept)
+            {
+                _lastReplies.RemoveLast();
+            }
+        }
+
+        if (result.PolicyBlocked > 0)
+        {
+            // Our sending IP is blocked by policy: stop, wait, then try one message before resuming.
+            var state = record.State;
+            state.Suspended = true;
+            state.ProbeBeforeResume = true;
+            state.SuspendedUntil = time.GetUtcNow() + TimeSpan.FromSeconds(settings.BlockSuspendSeconds);
+            state.SuspendReason = $"policy block: {result.LastReply}";
+            await record.WriteStateAsync();
+            LogSuspendedForBlock(logger, Site, settings.BlockSuspendSeconds, result.LastReply ?? string.Empty);
+            return;
+        }
+
+        if (probe && result.Delivered > 0 && record.State.Suspended)
+        {
+            var state = record.State;
+            state.Suspended = false;
+            state.ProbeBeforeResume = false;
+            state.SuspendedUntil = null;
+            state.SuspendReason = string.Empty;
+            await record.WriteStateAsync();
+            LogResumedAfterProbe(logger, Site);
+        }
+
+        if (result.ReputationDeferred > 0)
+        {
+            _restUntil = time.GetUtcNow() + TimeSpan.FromSeconds(settings.ReputationRestSeconds);
+            LogRested(logger, Site, settings.ReputationRestSeconds);
+        }
+
+        if (result.ConnectionCap is { } cap)
+        {
+            // The host told us how many sessions it takes from us: that many, not half of what we had.
+            var limit = Math.Max(1, cap);
+            if (limit < (_connectionCap ?? int.MaxValue))
+            {
+                _connectionCap = limit;
+                LogConnectionCap(logger, Site, limit);
+            }
+        }
+
+        if (result.Throttled > 0)
+        {
+            _cleanBatches = 0;
+            if (result.ConnectionCap is null)
+            {
+                _share = Math.Max(0.05, _share / 2);
+                LogSlowed(logger, Site, _share);
+            }
+        }
+        else if (result.Delivered > 0)
+        {
+            if (_share < 1)
+            {
+                _share = Math.Min(1, _share + settings.RecoveryStep);
+            }
+
+            if (_connectionCap is { } current && ++_cleanBatches >= settings.ConnectionRecoveryBatches)
+            {
+                _cleanBatches = 0;
+                _connectionCap = current + 1 >= Ceilings().Connections ? null : current + 1;
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Site {Site} deferred us for our reputation; resting it for {Seconds} s")]
+    private static partial void LogRested(ILogger logger, string site, int seconds);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Site {Site} asked us to slow down; now at {Share:P0} of its connections and rate")]
+    private static partial void LogSlowed(ILogger logger, string site, double share);
+
+    /// <inheritdoc />
+    public async Task<SiteStatus> GetStatus()
+    {
+        var (rate, connections, perConnection) = Ceilings();
+        var suspended = IsSuspended(out var probing);
+        var now = time.GetUtcNow();
+        var resting = now < _restUntil;
+        var state = record.State;
+        var queued = _knownDomains.Count == 0 ? 0 : await queue.CountWaitingAsync(_knownDomains.ToArray());
+        var stateName = suspended ? SiteStates.Suspended
+            : probing ? SiteStates.Probing
+            : resting ? SiteStates.Resting
+            : _pump is null && _batchesInFlight == 0 ? SiteStates.Idle
+            : SiteStates.Active;
+        var reason = suspended || probing ? state.SuspendReason
+            : resting ? $"resting after a reputation deferral: {_lastReplies.FirstOrDefault(r => r.Class == "reputation-defer")?.Reply}"
+            : _connectionCap is { } cap ? $"at most {cap} connections: the site refused more"
+            : _share < 1 ? $"slowed to {_share:P0} of its ceilings after throttle replies"
+            : string.Empty;
+        return new SiteStatus
+        {
+            Site = Site,
+            State = stateName,
+            MessagesPerSecond = rate * _share,
+            CeilingMessagesPerSecond = rate,
+            MaxConnections = ConnectionLimit(connections),
+            CeilingConnections = connections,
+            MessagesPerConnection = perConnection,
+            Connections = _batchesInFlight,
+            Queued = queued,
+            Domains = _knownDomains.Order(StringComparer.Ordinal).ToArray(),
+            LastReplies = _lastReplies.ToArray(),
+            Reason = reason,
+            ResumeAt = suspended ? state.SuspendedUntil : resting ? _restUntil : null,
+            Policy = state.Policy,
+        };
+    }
+
+    /// <inheritdoc />
+    public async Task<SiteStatus> SetPolicy(SitePolicy? policy)
+    {
+        record.State.Policy = policy;
+        await record.WriteStateAsync();
+        LogPolicySet(logger, Site, policy?.ToString() ?? "cleared");
+        return await GetStatus();
+    }
+
+    /// <inheritdoc />
+    public async Task<SiteStatus> Suspend(TimeSpan? duration, string reason)
+    {
+        var state = record.State;
+        state.Suspended = true;
+        state.ProbeBeforeResume = false;
+        state.SuspendedUntil = duration is { } d ? time.GetUtcNow() + d : null;
+        state.SuspendReason = string.IsNullOrWhiteSpace(reason) ? "suspended by an operator" : reason;
+        await record.WriteStateAsync();
+        LogSuspended(logger, Site, state.SuspendReason);
+        return await GetStatus();
+    }
+
+    /// <inheritdoc />
+    public async Task<SiteStatus> Resume()
+    {
+        var state = record.State;
+        state.Suspended = false;
+        state.ProbeBeforeResume = false;
+        state.SuspendedUntil = null;
+        state.SuspendReason = string.Empty;
+        _restUntil = DateTimeOffset.MinValue;
+        await record.WriteStateAsync();
+        LogResumed(logger, Site);
+        if (_knownDomains.Count > 0)
+        {
+            await Wake(_knownDomains.ToArray());
+        }
+
+        return await GetStatus();
+    }
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Site {Site} blocked our sending IP by policy; suspended for {Seconds} s, then one message probes ({Reply})")]
+    private static partial void LogSuspendedForBlock(ILogger logger, string site, int seconds, string reply);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Site {Site} accepted the probe after a policy block; resumed")]
+    private static partial void LogResumedAfterProbe(ILogger logger, string site);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Site {Site} policy {Policy}")]
+    private static partial void LogPolicySet(ILogger logger, string site, string policy);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "Site {Site} suspended: {Reason}")]
+    private static partial void LogSuspended(ILogger logger, string site, string reason);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "Site {Site} resumed by an operator")]
+    private static partial void LogResumed(ILogger logger, string site);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Site {Site} refused more connections; now at most {Connections} sessions to it, idle ones included")]
+    private static partial void LogConnectionCap(ILogger logger, string site, int connections);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Delivery batch of {Count} messages for {Site} failed; they return to the queue when their lease expires")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, string site, int count);
+}

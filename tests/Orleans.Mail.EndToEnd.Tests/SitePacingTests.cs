@@ -1,0 +1,78 @@
+using Orleans.Mail.Api.V1;
+using Orleans.Mail.TestSupport;
+
+namespace Orleans.Mail.EndToEnd.Tests;
+
+/// <summary>
+/// Issue 4: domains whose MX hosts belong to one provider are one site with one budget, and that budget
+/// holds for a cluster of three silos, measured from the receiver's own timestamps.
+/// </summary>
+public sealed class SitePacingTests
+{
+    private const int Rate = 50;
+    private const int Connections = 4;
+
+    [Fact]
+    public async Task ProviderSite_TwoDomainsOnGoogleMx_ThreeSilos_ReceiverSees50PerSecondWithin5PercentAndConnectionsWithinLimit()
+    {
+        const int Count = 6000;
+        await using var receiver = await ScriptedSmtpServer.StartAsync();
+        // Two unrelated domains hosted by the same provider (by their MX host names), served by a real DNS server.
+        await using var dns = await Dnsmasq.StartAsync(new DnsmasqConfig()
+            .Mx("alpha.example", "aspmx.l.google.com", 10)
+            .Mx("beta.example", "gmail-smtp-in.l.google.com", 5)
+            .Host("aspmx.l.google.com", "127.0.0.1")
+            .Host("gmail-smtp-in.l.google.com", "127.0.0.1"), TestContext.Current.CancellationToken);
+        await using var cluster = new MailCluster
+        {
+            UseSmarthost = false,
+            StartReceiver = false,
+            ExtraSilos = 2,
+            ConfigureSilo = env =>
+            {
+                env["Dns__Servers__0"] = dns.Server;
+                env["Dns__TimeoutMs"] = "1000";
+                env["Routing__MxPort"] = receiver.Port.ToString();
+                env["Sites__Providers__google__MessagesPerSecond"] = Rate.ToString();
+                env["Sites__Providers__google__MaxConnections"] = Connections.ToString();
+                // The per-domain default is far above: only the site's budget can explain the pace.
+                env["Pacing__MessagesPerSecondPerDomain"] = "1000";
+            },
+        };
+        await cluster.InitializeAsync();
+
+        var rows = Enumerable.Range(0, Count)
+            .Select(i => new Recipient { Address = i % 2 == 0 ? $"user{i}@alpha.example" : $"user{i}@beta.example" })
+            .ToList();
+        var created = await cluster.Campaigns.CreateCampaignAsync(CampaignFlow.Definition());
+        await CampaignFlow.AddAsync(cluster.Campaigns, created.Id, rows, batchSize: 1000);
+        await cluster.Campaigns.StartCampaignAsync(new StartCampaignRequest { CampaignId = created.Id });
+
+        var done = await CampaignFlow.WaitCompletedAsync(cluster.Campaigns, created.Id, TimeSpan.FromSeconds(Count / Rate + 90));
+
+        Assert.Equal((Count, (long)Count), (done.Total, done.Delivered));
+        var times = receiver.ReceiptTimes.Order().ToArray();
+        Assert.Equal(Count, times.Length);
+        Assert.True(receiver.MaxAdmittedSessions <= Connections, $"{receiver.MaxAdmittedSessions} sessions at once");
+        // Every 10-second window after the first, stepping by one second, up to the last full one.
+        var start = times[0].AddSeconds(10);
+        var windows = new List<(DateTimeOffset From, int Count)>();
+        for (var from = start; from.AddSeconds(10) <= times[^1]; from = from.AddSeconds(1))
+        {
+            var to = from.AddSeconds(10);
+            windows.Add((from, times.Count(t => t >= from && t < to)));
+        }
+
+        Assert.True(windows.Count >= 90, $"only {windows.Count} windows");
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"site pace: {windows.Count} windows of 10 s, min {windows.Min(w => w.Count)}, max {windows.Max(w => w.Count)} messages " +
+            $"(target {Rate * 10} ± 5%); most sessions at once {receiver.MaxAdmittedSessions} (limit {Connections})");
+        var outside = windows.Where(w => w.Count < Rate * 10 * 0.95 || w.Count > Rate * 10 * 1.05).ToArray();
+        Assert.True(outside.Length == 0,
+            $"windows outside 475-525 messages: {string.Join(", ", outside.Select(w => $"{(w.From - times[0]).TotalSeconds:F0}s:{w.Count}"))}; " +
+            $"min {windows.Min(w => w.Count)}, max {windows.Max(w => w.Count)}");
+        // Both domains progressed side by side (they take turns within the site).
+        var firstHalf = receiver.Received.Take(Count / 2).SelectMany(m => m.Recipients).ToArray();
+        Assert.InRange(firstHalf.Count(r => r.EndsWith("@alpha.example", StringComparison.Ordinal)), Count / 4 - 300, Count / 4 + 300);
+    }
+}
