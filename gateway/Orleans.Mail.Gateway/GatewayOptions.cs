@@ -38,6 +38,13 @@ public sealed class GatewayOptions
     [MinLength(1)]
     public Dictionary<string, string> ApiKeys { get; set; } = [];
 
+    /// <summary>
+    /// Tenants whose API keys may call the operator API (<c>SiteService</c>: site status, policies, suspend and
+    /// resume), e.g. <c>"Gateway:OperatorTenants:0": "ops"</c>. Default none: the operator API answers
+    /// PERMISSION_DENIED to everyone.
+    /// </summary>
+    public string[] OperatorTenants { get; set; } = [];
+
     /// <summary>User name for the admin port (HTTP Basic). Required.</summary>
     [Required]
     public string AdminUser { get; set; } = string.Empty;

@@ -126,6 +126,7 @@ public sealed class MailCluster : IAsyncLifetime
             ["Gateway__AdminUser"] = "admin",
             ["Gateway__AdminPassword"] = AdminPassword,
             ["Gateway__MaxMessageBytes"] = MaxMessageBytes.ToString(),
+            ["Gateway__OperatorTenants__0"] = "tenant-a",
             [$"Gateway__ApiKeys__{ApiKey}"] = "tenant-a",
             [$"Gateway__ApiKeys__{OtherTenantKey}"] = "tenant-b",
             ["Logging__LogLevel__Default"] = "Warning",

@@ -107,6 +107,7 @@ public static class GatewayExtensions
         app.MapGrpcService<CampaignApi>().RequireHost(grpcHost);
         app.MapGrpcService<MessageApi>().RequireHost(grpcHost);
         app.MapGrpcService<SuppressionApi>().RequireHost(grpcHost);
+        app.MapGrpcService<SiteApi>().RequireHost(grpcHost);
         app.MapGrpcHealthChecksService().RequireHost(grpcHost);
         app.MapGrpcReflectionService().RequireHost(grpcHost);
         app.MapOrleansDashboard(routePrefix: "/dashboard").RequireHost(adminHost);
