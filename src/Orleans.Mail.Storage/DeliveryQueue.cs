@@ -20,9 +20,12 @@ namespace Orleans.Mail.Storage;
 /// <param name="Uncertain">True when the connection was lost after the final dot: the message is flagged as a possible duplicate.</param>
 /// <param name="Rule">The classification rule that decided the outcome, or null.</param>
 /// <param name="Note">A note on the session (e.g. a STARTTLS fallback to cleartext), or null.</param>
+/// <param name="Tried">False when the message was never offered to the receiver (its session was closed on us before
+/// its turn): it goes back to the queue with no attempt counted and no delivery-log row.</param>
 public sealed record AttemptOutcome(
     Guid SpoolId, MessageState State, DateTimeOffset? NextAttemptAt, string MxHost, int SmtpCode, string Reply, string Action, DateTimeOffset AttemptedAt,
-    string Class = "other", bool Suppress = false, string? RemoteIp = null, bool Tls = false, bool Uncertain = false, string? Rule = null, string? Note = null);
+    string Class = "other", bool Suppress = false, string? RemoteIp = null, bool Tls = false, bool Uncertain = false, string? Rule = null, string? Note = null,
+    bool Tried = true);
 
 /// <summary>
 /// The delivery side of the spool: leasing due messages per domain (<c>FOR UPDATE SKIP LOCKED</c>, so
@@ -94,10 +97,10 @@ public sealed class DeliveryQueue(NpgsqlDataSource dataSource, TimeProvider time
         await using var batch = new NpgsqlBatch(connection, transaction);
 
         var update = new NpgsqlBatchCommand(
-            "UPDATE spool s SET state = o.state, attempts = s.attempts + 1, lease_until = NULL, " +
+            "UPDATE spool s SET state = o.state, attempts = s.attempts + CASE WHEN o.tried THEN 1 ELSE 0 END, lease_until = NULL, " +
             "  next_attempt_at = COALESCE(o.next_at, s.next_attempt_at), updated_at = o.at, last_reply = o.reply, last_class = o.class, " +
             "  possible_duplicate = s.possible_duplicate OR o.uncertain " +
-            "FROM unnest($1::uuid[], $2::smallint[], $3::timestamptz[], $4::text[], $5::timestamptz[], $6::text[], $7::bool[]) AS o(id, state, next_at, reply, at, class, uncertain) " +
+            "FROM unnest($1::uuid[], $2::smallint[], $3::timestamptz[], $4::text[], $5::timestamptz[], $6::text[], $7::bool[], $8::bool[]) AS o(id, state, next_at, reply, at, class, uncertain, tried) " +
             "WHERE s.id = o.id AND s.state = 3");
         update.Parameters.Add(new() { Value = outcomes.Select(o => o.SpoolId).ToArray() });
         update.Parameters.Add(new() { Value = outcomes.Select(o => (short)o.State).ToArray() });
@@ -106,7 +109,11 @@ public sealed class DeliveryQueue(NpgsqlDataSource dataSource, TimeProvider time
         update.Parameters.Add(new() { Value = outcomes.Select(o => o.AttemptedAt).ToArray() });
         update.Parameters.Add(new() { Value = outcomes.Select(o => o.Class).ToArray() });
         update.Parameters.Add(new() { Value = outcomes.Select(o => o.Uncertain).ToArray() });
+        update.Parameters.Add(new() { Value = outcomes.Select(o => o.Tried).ToArray() });
         batch.BatchCommands.Add(update);
+
+        // The delivery log holds attempts only: a message never offered to the receiver has none.
+        outcomes = outcomes.Where(o => o.Tried).ToArray();
 
         var log = new NpgsqlBatchCommand(
             "INSERT INTO delivery_attempt (spool_id, attempted_at, mx_host, smtp_code, reply, action, class, remote_ip, tls, rule, note) " +

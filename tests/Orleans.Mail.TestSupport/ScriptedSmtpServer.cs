@@ -17,7 +17,9 @@ namespace Orleans.Mail.TestSupport;
 /// the first RCPT, accepted afterwards; <c>authfail…</c> → Gmail's <c>550 5.7.26</c> unauthenticated-sender
 /// refusal at the end of data (C14); anything else accepted. Every accepted message is kept with its envelope.
 /// With a session limit, a session opened while that many are live is refused at MAIL FROM with
-/// <c>421 4.3.2 Too many connections, slow down</c> and closed (smtp-cases C12, F1).
+/// <c>421 4.3.2 Too many connections, slow down</c> and closed (smtp-cases C12, F1). For a window after start it
+/// can answer every MAIL FROM with <c>421 4.7.0 Try again later</c> (closing), or every RCPT with a Spamhaus-style
+/// policy block of the client IP (<c>554 5.7.1</c>).
 /// </summary>
 public sealed class ScriptedSmtpServer : IAsyncDisposable
 {
@@ -37,12 +39,18 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     private int _maxAdmitted;
 
     private readonly TimeSpan _saveDelay;
+    private DateTimeOffset _deferUntil;
+    private DateTimeOffset _blockUntil;
+    private readonly ConcurrentQueue<(DateTimeOffset Start, int Messages)> _finishedSessions = new();
 
-    private ScriptedSmtpServer(int port, int? maxSessions, TimeSpan saveDelay)
+    private ScriptedSmtpServer(int port, int? maxSessions, TimeSpan saveDelay, TimeSpan deferAllFor, TimeSpan blockAllFor)
     {
         Port = port;
         _maxSessions = maxSessions;
         _saveDelay = saveDelay;
+        Started = DateTimeOffset.UtcNow;
+        _deferUntil = Started + deferAllFor;
+        _blockUntil = Started + blockAllFor;
         var options = new SmtpServerOptionsBuilder()
             .ServerName("scripted.test")
             .Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, port)))
@@ -60,6 +68,8 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
                 _liveChanges.Enqueue((DateTimeOffset.UtcNow, _live));
                 var admit = _maxSessions is not { } max || _admitted < max;
                 e.Context.Properties["admitted"] = admit;
+                e.Context.Properties["started"] = DateTimeOffset.UtcNow;
+                e.Context.Properties["messages"] = 0;
                 if (admit)
                 {
                     _admitted++;
@@ -76,6 +86,11 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
                 if (e.Context.Properties.TryGetValue("admitted", out var admitted) && admitted is true)
                 {
                     _admitted--;
+                }
+
+                if (e.Context.Properties.TryGetValue("started", out var started) && started is DateTimeOffset at)
+                {
+                    _finishedSessions.Enqueue((at, e.Context.Properties["messages"] is int n ? n : 0));
                 }
             }
         };
@@ -94,6 +109,23 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
 
     /// <summary>When each SMTP session began.</summary>
     public IReadOnlyList<DateTimeOffset> SessionStarts => _sessions.ToArray();
+
+    /// <summary>When the server started (the defer and block windows count from here).</summary>
+    public DateTimeOffset Started { get; }
+
+    /// <summary>Sessions that ended: when each began and how many messages it delivered.</summary>
+    public IReadOnlyList<(DateTimeOffset Start, int Messages)> FinishedSessions => _finishedSessions.ToArray();
+
+    /// <summary>From now on, for <paramref name="duration"/>, every MAIL FROM gets <c>421 4.7.0 Try again later</c> (closing). Returns when it ends.</summary>
+    public DateTimeOffset DeferAllFor(TimeSpan duration) => _deferUntil = DateTimeOffset.UtcNow + duration;
+
+    /// <summary>From now on, for <paramref name="duration"/>, every RCPT gets a <c>554 5.7.1</c> policy block of the client IP. Returns when it ends.</summary>
+    public DateTimeOffset BlockAllFor(TimeSpan duration) => _blockUntil = DateTimeOffset.UtcNow + duration;
+
+    /// <summary>MAIL FROM commands refused by the defer window.</summary>
+    public int DeferredMailCommands => _deferredMail;
+
+    private int _deferredMail;
 
     /// <summary>When each accepted recipient's message was received (one entry per recipient, at the final dot).</summary>
     public IReadOnlyList<DateTimeOffset> ReceiptTimes => _receipts.ToArray();
@@ -135,9 +167,12 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     /// <param name="port">The port, else a free one.</param>
     /// <param name="maxSessions">Sessions admitted at once; more are refused with 421 4.3.2 at MAIL FROM. Null: no limit.</param>
     /// <param name="saveDelay">How long each message's reply to the final dot is held back (a slow receiver); default none.</param>
-    public static async Task<ScriptedSmtpServer> StartAsync(int? port = null, int? maxSessions = null, TimeSpan? saveDelay = null)
+    /// <param name="deferAllFor">For this long after start, every MAIL FROM gets <c>421 4.7.0 Try again later</c> and the session is closed.</param>
+    /// <param name="blockAllFor">For this long after start, every RCPT gets <c>554 5.7.1 … blocked using zen.spamhaus.org</c>.</param>
+    public static async Task<ScriptedSmtpServer> StartAsync(
+        int? port = null, int? maxSessions = null, TimeSpan? saveDelay = null, TimeSpan? deferAllFor = null, TimeSpan? blockAllFor = null)
     {
-        var server = new ScriptedSmtpServer(port ?? FreePort.Next(), maxSessions, saveDelay ?? TimeSpan.Zero);
+        var server = new ScriptedSmtpServer(port ?? FreePort.Next(), maxSessions, saveDelay ?? TimeSpan.Zero, deferAllFor ?? TimeSpan.Zero, blockAllFor ?? TimeSpan.Zero);
         if (!await FreePort.WaitOpenAsync(server.Port, TimeSpan.FromSeconds(10)))
         {
             throw new TimeoutException($"Scripted SMTP server did not listen on {server.Port}.");
@@ -170,6 +205,12 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
                 throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)421, "4.3.2 Too many connections, slow down"), true);
             }
 
+            if (DateTimeOffset.UtcNow < server._deferUntil)
+            {
+                Interlocked.Increment(ref server._deferredMail);
+                throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)421, "4.7.0 Try again later, closing connection."), true);
+            }
+
             return Task.FromResult(true);
         }
 
@@ -178,6 +219,12 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
             var address = $"{to.User}@{to.Host}";
             var attempt = server._rcptAttempts.AddOrUpdate(address, 1, (_, n) => n + 1);
             server._rcptTimes.GetOrAdd(address, _ => new ConcurrentQueue<DateTimeOffset>()).Enqueue(DateTimeOffset.UtcNow);
+            if (DateTimeOffset.UtcNow < server._blockUntil)
+            {
+                throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)554,
+                    "5.7.1 Service unavailable; Client host [127.0.0.1] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/127.0.0.1"));
+            }
+
             if (to.User.StartsWith("unknown", StringComparison.OrdinalIgnoreCase))
             {
                 throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)550, $"5.1.1 <{address}>: Recipient address rejected: User unknown in virtual mailbox table"));
@@ -217,6 +264,7 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
             var message = MimeMessage.Load(stream, cancellationToken);
             var recipients = transaction.To.Select(m => $"{m.User}@{m.Host}").ToArray();
             server._received.Enqueue(new ReceivedMessage(recipients, message, Path: string.Empty));
+            context.Properties["messages"] = context.Properties.TryGetValue("messages", out var n) && n is int count ? count + 1 : 1;
             var now = DateTimeOffset.UtcNow;
             foreach (var _ in recipients)
             {

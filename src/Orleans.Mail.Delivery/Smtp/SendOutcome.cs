@@ -24,8 +24,10 @@ public enum SendResultKind
 /// <param name="TlsNote">Set when STARTTLS failed and the session fell back to cleartext (C20): why.</param>
 /// <param name="OpenSessions">When the host refused or closed on us with a <c>421</c> or a refused connection: the sessions this
 /// process still had open to it (idle pooled ones included), which is what it tolerates (C12); else null.</param>
+/// <param name="NotTried">True when the message was never offered to the receiver: the session was closed on us (a
+/// <c>421</c>) before its turn. It is not an attempt.</param>
 /// <param name="Class">The class when it is known without reading the reply: a routing failure such as a null MX (<c>bad-domain</c>), <c>tls-required</c> (a destination in <see cref="SmtpOptions.RequireTlsDomains"/> without a working STARTTLS), or <c>protocol</c> (a non-ASCII local part and no SMTPUTF8, RFC 6531, reply <c>553 5.6.7</c>); else null.</param>
 public sealed record SendOutcome(
     Guid Id, string Host, int Code, string Reply, SendResultKind Kind,
     string Stage = "dot", bool Uncertain = false, string? RemoteIp = null, bool Tls = false, string? Class = null, string? TlsNote = null,
-    int? OpenSessions = null);
+    int? OpenSessions = null, bool NotTried = false);

@@ -72,6 +72,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
         var lastStage = "connect";
         string? lastClass = null;
         int? lastOpen = null;
+        var notTried = false;
         foreach (var endpoint in endpoints)
         {
             lastHost = endpoint.ToString();
@@ -93,6 +94,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
                     }
                     lastClass = ex is TlsRequiredException ? "tls-required" : null;
                     lastOpen = pool.OpenSessions(sessionBudget.Key);
+                    notTried = false;
                     LogConnectFailed(logger, lastHost, lastError);
                     break;
                 }
@@ -109,6 +111,8 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
                     // 421: this host is closing on us; do not reconnect to it within this batch.
                     (lastError, lastCode, lastStage, lastClass, lastOpen) = (closing.Reply, closing.Code, closing.Stage, null, closing.OpenSessions);
                     work.Closing = null;
+                    // The messages still pending were never offered to this host.
+                    notTried = true;
                     break;
                 }
 
@@ -129,7 +133,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
             foreach (var index in work.Take())
             {
                 work.Set(index, new SendOutcome(
-                    messages[index].Id, lastHost, lastCode, lastError, SendResultKind.Temporary, Stage: lastStage, Class: lastClass, OpenSessions: lastOpen));
+                    messages[index].Id, lastHost, lastCode, lastError, SendResultKind.Temporary, Stage: lastStage, Class: lastClass, OpenSessions: lastOpen, NotTried: notTried));
             }
         }
 

@@ -94,7 +94,9 @@ public sealed class DeliveryWorkerGrain(
                     break;
                 default:
                     var profile = message.CampaignId is null ? RetryProfile.Transactional : RetryProfile.Bulk;
-                    var next = retries.NextAttempt(message.Attempts + 1, message.CreatedAt, profile, result.Reply, classification.Class, classification.Throttle);
+                    var attempts = result.NotTried ? message.Attempts : message.Attempts + 1;
+                    var next = retries.NextAttempt(Math.Max(1, attempts), message.CreatedAt, profile, result.Reply, classification.Class,
+                        classification.Throttle || result.NotTried);
                     if (next is null)
                     {
                         expired++;
@@ -132,7 +134,7 @@ public sealed class DeliveryWorkerGrain(
         SendOutcome result, MessageState state, DateTimeOffset? next, string action, OutcomeClass classification, DateTimeOffset now) =>
         new(result.Id, state, next, result.Host, result.Code, result.Reply, action, now,
             classification.Class, classification.Suppress && state == MessageState.Bounced, result.RemoteIp, result.Tls, result.Uncertain,
-            classification.Rule, result.TlsNote);
+            classification.Rule, result.TlsNote, Tried: !result.NotTried);
 
     private async Task<OutgoingMessage> PrepareAsync(LeasedMessage message)
     {
