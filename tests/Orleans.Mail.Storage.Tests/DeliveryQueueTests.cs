@@ -78,6 +78,36 @@ public sealed class DeliveryQueueTests(SpoolFixture spool) : IClassFixture<Spool
     }
 
     [Fact]
+    public async Task RecordAsync_NotTried_BackInQueueWithoutAttemptOrLogRow()
+    {
+        await spool.QueuedCampaignAsync("t5", "nt", "not-tried.example", 1);
+        var leased = Assert.Single(await spool.Queue.ClaimAsync("not-tried.example", 10, Lease, Token));
+        var now = spool.Time.GetUtcNow();
+
+        await spool.Queue.RecordAsync(
+            [new AttemptOutcome(leased.SpoolId, MessageState.Deferred, now.AddSeconds(60), "mx:25", 421, "421 4.7.0 Try again later", "defer", now, "server-busy", Tried: false)],
+            Token);
+
+        Assert.Equal((short)MessageState.Deferred, await spool.StateOfAsync("nt0@not-tried.example"));
+        var status = await spool.Messages.GetAsync("t5", leased.MessageId, Token);
+        Assert.Empty(Assert.Single(status!.Recipients).Attempts);
+        spool.Time.Advance(TimeSpan.FromSeconds(61));
+        var retry = Assert.Single(await spool.Queue.ClaimAsync("not-tried.example", 10, Lease, Token));
+        Assert.Equal(0, retry.Attempts);
+    }
+
+    [Fact]
+    public async Task CountWaitingAsync_QueuedAndDeferred_CountedPerDomainSet()
+    {
+        await spool.QueuedCampaignAsync("t6", "w", "wait-a.example", 3);
+        await spool.QueuedCampaignAsync("t6", "w", "wait-b.example", 2);
+        await spool.QueuedCampaignAsync("t6", "w", "wait-c.example", 4);
+
+        Assert.Equal(5, await spool.Queue.CountWaitingAsync(["wait-a.example", "wait-b.example"], Token));
+        Assert.Equal(0, await spool.Queue.CountWaitingAsync(["nothing.example"], Token));
+    }
+
+    [Fact]
     public async Task DomainsWithDueWorkAsync_QueuedDueAndFutureRows_ListsOnlyDomainsWithDueWork()
     {
         await spool.QueuedCampaignAsync("t4", "due", "due-now.example", 2);
