@@ -37,14 +37,37 @@ public sealed class DeliveryQueue(NpgsqlDataSource dataSource, TimeProvider time
     /// <summary>
     /// Leases up to <paramref name="max"/> due messages (fewer when some recipients are suppressed: those
     /// become Suppressed in the same statement) of <paramref name="domain"/> (queued or deferred,
-    /// next attempt time passed), oldest due first, until now + <paramref name="lease"/>.
+    /// next attempt time passed), transactional messages (no campaign) first, then oldest due first, until
+    /// now + <paramref name="lease"/>.
     /// </summary>
     public async Task<IReadOnlyList<LeasedMessage>> ClaimAsync(string domain, int max, TimeSpan lease, CancellationToken cancellationToken = default)
     {
+        var transactional = await ClaimLaneAsync(domain, max, lease, transactionalOnly: true, cancellationToken);
+        if (transactional.Count >= max)
+        {
+            return transactional;
+        }
+
+        var rest = await ClaimLaneAsync(domain, max - transactional.Count, lease, transactionalOnly: false, cancellationToken);
+        if (transactional.Count == 0)
+        {
+            return rest;
+        }
+
+        var all = new List<LeasedMessage>(transactional.Count + rest.Count);
+        all.AddRange(transactional);
+        all.AddRange(rest);
+        return all;
+    }
+
+    private async Task<IReadOnlyList<LeasedMessage>> ClaimLaneAsync(
+        string domain, int max, TimeSpan lease, bool transactionalOnly, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
+        var lane = transactionalOnly ? "AND campaign_id IS NULL " : string.Empty;
         // Due rows whose recipient is suppressed end here as Suppressed (no attempt); the rest are leased.
         await using var command = dataSource.CreateCommand(
-            "WITH due AS (SELECT id FROM spool WHERE domain = $1 AND state IN (2, 4) AND next_attempt_at <= $2 " +
+            "WITH due AS (SELECT id FROM spool WHERE domain = $1 AND state IN (2, 4) AND next_attempt_at <= $2 " + lane +
             "             ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED), " +
             "suppressed AS (UPDATE spool s SET state = 8, updated_at = $2, last_class = 'suppressed', last_reply = 'recipient is on the suppression list' " +
             "               FROM due WHERE s.id = due.id " +

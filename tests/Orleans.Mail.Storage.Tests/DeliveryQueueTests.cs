@@ -97,6 +97,21 @@ public sealed class DeliveryQueueTests(SpoolFixture spool) : IClassFixture<Spool
     }
 
     [Fact]
+    public async Task ClaimAsync_TransactionalBehindBulkBacklog_ClaimedFirst()
+    {
+        await spool.QueuedCampaignAsync("t7", "bulk", "lane.example", 50);
+        spool.Time.Advance(TimeSpan.FromSeconds(5));
+        var message = Guid.CreateVersion7();
+        await spool.Messages.InsertTransactionalAsync(message, "t7", "{}", [("reset@lane.example", "lane.example")], Guid.CreateVersion7, Token);
+
+        var first = await spool.Queue.ClaimAsync("lane.example", 3, Lease, Token);
+
+        Assert.Equal(3, first.Count);
+        Assert.Equal((message, (Guid?)null), (first[0].MessageId, first[0].CampaignId));
+        Assert.All(first.Skip(1), m => Assert.NotNull(m.CampaignId));
+    }
+
+    [Fact]
     public async Task CountWaitingAsync_QueuedAndDeferred_CountedPerDomainSet()
     {
         await spool.QueuedCampaignAsync("t6", "w", "wait-a.example", 3);

@@ -32,6 +32,7 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     private readonly ConcurrentQueue<(DateTimeOffset At, int Live)> _liveChanges = new();
     private readonly ConcurrentQueue<DateTimeOffset> _refusals = new();
     private readonly ConcurrentQueue<DateTimeOffset> _receipts = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _receivedAt = new(StringComparer.OrdinalIgnoreCase);
     private readonly object _liveLock = new();
     private readonly int? _maxSessions;
     private int _live;
@@ -109,6 +110,9 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
 
     /// <summary>When each SMTP session began.</summary>
     public IReadOnlyList<DateTimeOffset> SessionStarts => _sessions.ToArray();
+
+    /// <summary>When a message for <paramref name="address"/> was first accepted, or null.</summary>
+    public DateTimeOffset? ReceivedAt(string address) => _receivedAt.TryGetValue(address, out var at) ? at : null;
 
     /// <summary>When the server started (the defer and block windows count from here).</summary>
     public DateTimeOffset Started { get; }
@@ -266,9 +270,10 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
             server._received.Enqueue(new ReceivedMessage(recipients, message, Path: string.Empty));
             context.Properties["messages"] = context.Properties.TryGetValue("messages", out var n) && n is int count ? count + 1 : 1;
             var now = DateTimeOffset.UtcNow;
-            foreach (var _ in recipients)
+            foreach (var recipient in recipients)
             {
                 server._receipts.Enqueue(now);
+                server._receivedAt.TryAdd(recipient, now);
             }
 
             return SmtpResponse.Ok;

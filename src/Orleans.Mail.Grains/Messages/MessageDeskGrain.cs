@@ -1,6 +1,8 @@
 using MimeKit;
 using Orleans.Concurrency;
+using Orleans.Mail.Delivery;
 using Orleans.Mail.Delivery.Composition;
+using Orleans.Mail.Delivery.Sites;
 using Orleans.Mail.Errors;
 using Orleans.Mail.Grains.Delivery;
 using Orleans.Mail.Messages;
@@ -10,7 +12,8 @@ namespace Orleans.Mail.Grains.Messages;
 
 /// <summary>Accepts transactional messages into the spool and reads any message's delivery status.</summary>
 [StatelessWorker]
-public sealed class MessageDeskGrain(MessageStore store, TimeProvider time, EnvelopeSenderCheck senderCheck) : Grain, IMessageDeskGrain
+public sealed class MessageDeskGrain(MessageStore store, TimeProvider time, EnvelopeSenderCheck senderCheck, SiteResolver sites)
+    : Grain, IMessageDeskGrain
 {
     /// <inheritdoc />
     public async Task<Guid> Send(string tenantId, TransactionalMessage message)
@@ -26,6 +29,22 @@ public sealed class MessageDeskGrain(MessageStore store, TimeProvider time, Enve
             message.From, message.EnvelopeSender, message.To, message.Cc, message.Subject, message.TextBody, message.HtmlBody,
             message.Headers.Select(h => new KeyValuePair<string, string>(h.Name, h.Value)).ToArray());
         await store.InsertTransactionalAsync(id, tenantId, content.ToJson(), recipients, () => MailIds.NewUuid(time));
+
+        // Wake the recipients' sites now rather than at the dispatcher's next tick: transactional mail is
+        // waited for. The message is durable already; a failed wake only costs that tick.
+        try
+        {
+            foreach (var domain in recipients.Select(r => r.Item2).Distinct(StringComparer.Ordinal))
+            {
+                var site = await sites.SiteOfAsync(domain);
+                await GrainFactory.GetGrain<ISiteGrain>(site).Wake([domain]);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Accepted is accepted: the caller must not see an error for a message that is in the spool.
+        }
+
         return id;
     }
 
