@@ -43,7 +43,8 @@ public static class DeliveryServiceCollectionExtensions
         services.AddSingleton<SmtpConnector>();
         services.AddSingleton<SmtpSessionPool>();
         services.AddSingleton(sp => new SmtpBatchSender(
-            sp.GetRequiredService<IMailRouter>(), sp.GetRequiredService<SmtpSessionPool>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SmtpBatchSender>>())
+            sp.GetRequiredService<IMailRouter>(), sp.GetRequiredService<SmtpSessionPool>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SmtpBatchSender>>(),
+            sp.GetRequiredService<TimeProvider>())
         {
             MaxRecipientsPerTransaction = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SmtpOptions>>().Value.MaxRecipientsPerTransaction,
         });

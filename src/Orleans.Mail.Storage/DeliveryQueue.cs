@@ -40,15 +40,22 @@ public sealed class DeliveryQueue(NpgsqlDataSource dataSource, TimeProvider time
     /// next attempt time passed), transactional messages (no campaign) first, then oldest due first, until
     /// now + <paramref name="lease"/>.
     /// </summary>
-    public async Task<IReadOnlyList<LeasedMessage>> ClaimAsync(string domain, int max, TimeSpan lease, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<LeasedMessage>> ClaimAsync(string domain, int max, TimeSpan lease, CancellationToken cancellationToken = default) =>
+        ClaimAsync(domain, max, lease, campaign: null, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="ClaimAsync(string, int, TimeSpan, CancellationToken)"/>, but after the transactional
+    /// messages only messages of <paramref name="campaign"/> (its lane; null: any campaign).
+    /// </summary>
+    public async Task<IReadOnlyList<LeasedMessage>> ClaimAsync(string domain, int max, TimeSpan lease, Guid? campaign, CancellationToken cancellationToken = default)
     {
-        var transactional = await ClaimLaneAsync(domain, max, lease, transactionalOnly: true, cancellationToken);
+        var transactional = await ClaimLaneAsync(domain, max, lease, transactionalOnly: true, null, cancellationToken);
         if (transactional.Count >= max)
         {
             return transactional;
         }
 
-        var rest = await ClaimLaneAsync(domain, max - transactional.Count, lease, transactionalOnly: false, cancellationToken);
+        var rest = await ClaimLaneAsync(domain, max - transactional.Count, lease, transactionalOnly: false, campaign, cancellationToken);
         if (transactional.Count == 0)
         {
             return rest;
@@ -61,10 +68,10 @@ public sealed class DeliveryQueue(NpgsqlDataSource dataSource, TimeProvider time
     }
 
     private async Task<IReadOnlyList<LeasedMessage>> ClaimLaneAsync(
-        string domain, int max, TimeSpan lease, bool transactionalOnly, CancellationToken cancellationToken)
+        string domain, int max, TimeSpan lease, bool transactionalOnly, Guid? campaign, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var lane = transactionalOnly ? "AND campaign_id IS NULL " : string.Empty;
+        var lane = transactionalOnly ? "AND campaign_id IS NULL " : campaign is not null ? "AND campaign_id = $5 " : string.Empty;
         // Due rows whose recipient is suppressed end here as Suppressed (no attempt); the rest are leased.
         await using var command = dataSource.CreateCommand(
             "WITH due AS (SELECT id FROM spool WHERE domain = $1 AND state IN (2, 4) AND next_attempt_at <= $2 " + lane +
@@ -81,6 +88,11 @@ public sealed class DeliveryQueue(NpgsqlDataSource dataSource, TimeProvider time
         command.Parameters.Add(new() { Value = now });
         command.Parameters.Add(new() { Value = now + lease });
         command.Parameters.Add(new() { Value = max });
+        if (campaign is { } campaignId && !transactionalOnly)
+        {
+            command.Parameters.Add(new() { Value = campaignId });
+        }
+
         var leased = new List<LeasedMessage>(max);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -92,6 +104,30 @@ public sealed class DeliveryQueue(NpgsqlDataSource dataSource, TimeProvider time
         }
 
         return leased;
+    }
+
+    /// <summary>
+    /// The campaigns with messages waiting (queued or deferred) on <paramref name="domain"/>, in id order: a
+    /// skip scan of the lane index, one probe per campaign however long its backlog.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> CampaignsWaitingAsync(string domain, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "WITH RECURSIVE lanes(campaign_id) AS ( " +
+            "  (SELECT campaign_id FROM spool WHERE domain = $1 AND state IN (2, 4) AND campaign_id IS NOT NULL ORDER BY campaign_id LIMIT 1) " +
+            "  UNION ALL " +
+            "  SELECT (SELECT s.campaign_id FROM spool s WHERE s.domain = $1 AND s.state IN (2, 4) AND s.campaign_id > l.campaign_id " +
+            "          ORDER BY s.campaign_id LIMIT 1) FROM lanes l WHERE l.campaign_id IS NOT NULL) " +
+            "SELECT campaign_id FROM lanes WHERE campaign_id IS NOT NULL");
+        command.Parameters.Add(new() { Value = domain });
+        var campaigns = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            campaigns.Add(reader.GetGuid(0));
+        }
+
+        return campaigns;
     }
 
     /// <summary>Messages of these recipient domains waiting in the spool (queued or deferred, due or not).</summary>

@@ -26,6 +26,8 @@ public sealed class BadInputTests(MailCluster cluster)
         { "text_body", "oversize" },
         { "headers[0].value", "x\nInjected: yes" },
         { "headers[0].name", "Bad Name" },
+        { "weight", "101" },
+        { "weight", "-1" },
     };
 
     [Theory]
@@ -43,6 +45,7 @@ public sealed class BadInputTests(MailCluster cluster)
             case "text_body": request.TextBody = value; break;
             case "headers[0].value": request.Headers.Add(new Header { Name = "X-Test", Value = value }); break;
             case "headers[0].name": request.Headers.Add(new Header { Name = value, Value = "v" }); break;
+            case "weight": request.Weight = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
         }
 
         var (code, fields) = await FailureOf(() => cluster.Campaigns.CreateCampaignAsync(request).ResponseAsync);

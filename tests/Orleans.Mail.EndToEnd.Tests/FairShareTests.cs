@@ -55,4 +55,52 @@ public sealed class FairShareTests
         var lastTransactional = calls.Max(c => receiver.ReceivedAt(c.Address)!.Value);
         Assert.True(receiver.ReceiptTimes.Max() > lastTransactional.AddSeconds(5));
     }
+
+    [Fact]
+    public async Task TwoCampaignsWeighted3And1_OneSite_ShareItsBudgetInProportion()
+    {
+        const int Each = 300;
+        await using var receiver = await ScriptedSmtpServer.StartAsync();
+        await using var cluster = new MailCluster
+        {
+            UseSmarthost = false,
+            StartReceiver = false,
+            ConfigureSilo = env =>
+            {
+                env["Routing__Smarthost"] = receiver.Endpoint;
+                env["Pacing__MessagesPerSecondPerDomain"] = "40";
+                env["Pacing__MessagesPerConnection"] = "4";
+            },
+        };
+        await cluster.InitializeAsync();
+
+        var heavy = await StartAsync(cluster, "heavy", weight: 3, Each);
+        var light = await StartAsync(cluster, "light", weight: 1, Each);
+
+        await CampaignFlow.WaitCompletedAsync(cluster.Campaigns, heavy, TimeSpan.FromMinutes(2));
+        var lightDone = await CampaignFlow.WaitCompletedAsync(cluster.Campaigns, light, TimeSpan.FromMinutes(2));
+
+        Assert.Equal((Each, 1), ((int)lightDone.Delivered, lightDone.Weight));
+        var order = Enumerable.Range(0, Each).Select(i => ("heavy", receiver.ReceivedAt($"heavy{i}@weights.example")!.Value))
+            .Concat(Enumerable.Range(0, Each).Select(i => ("light", receiver.ReceivedAt($"light{i}@weights.example")!.Value)))
+            .OrderBy(r => r.Value)
+            .Select(r => r.Item1)
+            .ToArray();
+        // While both have messages waiting (after the site has seen both), the heavy one gets three quarters.
+        var shared = order.Skip(100).Take(160).ToArray();
+        var heavyShare = shared.Count(c => c == "heavy");
+        TestContext.Current.TestOutputHelper?.WriteLine($"weights 3:1 on one site: {heavyShare} of 160 messages to the heavy campaign (expected 120)");
+        Assert.InRange(heavyShare, 105, 135);
+    }
+
+    private static async Task<string> StartAsync(MailCluster cluster, string prefix, int weight, int count)
+    {
+        var definition = CampaignFlow.Definition();
+        definition.Weight = weight;
+        var created = await cluster.Campaigns.CreateCampaignAsync(definition);
+        var rows = Enumerable.Range(0, count).Select(i => new Recipient { Address = $"{prefix}{i}@weights.example" }).ToList();
+        await CampaignFlow.AddAsync(cluster.Campaigns, created.Id, rows, batchSize: count);
+        await cluster.Campaigns.StartCampaignAsync(new StartCampaignRequest { CampaignId = created.Id });
+        return created.Id;
+    }
 }

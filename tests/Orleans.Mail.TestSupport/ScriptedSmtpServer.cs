@@ -137,6 +137,9 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     /// <summary>Sessions refused for the session limit, by time.</summary>
     public IReadOnlyList<DateTimeOffset> Refusals => _refusals.ToArray();
 
+    /// <summary>TCP sessions open now.</summary>
+    public int LiveSessions { get { lock (_liveLock) { return _live; } } }
+
     /// <summary>The most sessions admitted (not refused) at once.</summary>
     public int MaxAdmittedSessions { get { lock (_liveLock) { return _maxAdmitted; } } }
 
@@ -180,6 +183,12 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
         if (!await FreePort.WaitOpenAsync(server.Port, TimeSpan.FromSeconds(10)))
         {
             throw new TimeoutException($"Scripted SMTP server did not listen on {server.Port}.");
+        }
+
+        // The readiness probe was a session too: let it end so it does not count against a session limit.
+        for (var waited = 0; waited < 200 && server.LiveSessions > 0; waited++)
+        {
+            await Task.Delay(10);
         }
 
         return server;

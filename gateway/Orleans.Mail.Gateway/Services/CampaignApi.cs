@@ -43,6 +43,11 @@ public sealed class CampaignApi(IGrainFactory grains, IOptionsMonitor<GatewayOpt
             errors.Add("text_body", "a text or HTML body is required");
         }
 
+        if (request.Weight is < 0 or > CampaignDefinition.MaxWeight)
+        {
+            errors.Add("weight", $"must be 1 to {CampaignDefinition.MaxWeight} (0 means 1)");
+        }
+
         MailRules.Headers(errors, request.Headers);
         MailRules.Text(errors, "text_body", request.TextBody, int.MaxValue);
         MailRules.Text(errors, "html_body", request.HtmlBody, int.MaxValue);
@@ -53,7 +58,8 @@ public sealed class CampaignApi(IGrainFactory grains, IOptionsMonitor<GatewayOpt
         var from = MailboxAddress.Parse(request.From);
         var envelopeSender = string.IsNullOrWhiteSpace(request.EnvelopeSender) ? from.Address : MailboxAddress.Parse(request.EnvelopeSender).Address;
         var definition = new CampaignDefinition(
-            request.Name, request.From, envelopeSender, request.Subject, request.TextBody, request.HtmlBody, ProtoMapping.FromApi(request.Headers));
+            request.Name, request.From, envelopeSender, request.Subject, request.TextBody, request.HtmlBody, ProtoMapping.FromApi(request.Headers),
+            request.Weight == 0 ? 1 : request.Weight);
         var id = MailIds.Campaign(MailIds.NewUuid(time));
         var snapshot = await grains.GetGrain<ICampaignGrain>(id).Create(context.Tenant(), definition);
         return snapshot.ToApi();

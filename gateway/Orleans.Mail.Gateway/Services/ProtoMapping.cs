@@ -49,6 +49,7 @@ public static class ProtoMapping
         Suppressed = snapshot.Count(MessageState.Suppressed),
         MessagesPerSecond = snapshot.MessagesPerSecond,
         PossibleDuplicates = snapshot.PossibleDuplicates,
+        Weight = snapshot.Weight,
         CreatedAt = Timestamp.FromDateTimeOffset(snapshot.CreatedAt),
         StartedAt = snapshot.StartedAt is { } started ? Timestamp.FromDateTimeOffset(started) : null,
         CompletedAt = snapshot.CompletedAt is { } completed ? Timestamp.FromDateTimeOffset(completed) : null,

@@ -30,6 +30,9 @@ public sealed record CampaignSnapshot
     /// <summary>Problems of the sender seen during delivery (e.g. <see cref="CampaignAlertKinds.AuthFailure"/>), one per kind.</summary>
     [Id(10)] public IReadOnlyList<CampaignAlert> Alerts { get; init; } = [];
 
+    /// <summary>The campaign's weight on shared sites (1–100).</summary>
+    [Id(11)] public int Weight { get; init; } = 1;
+
     /// <summary>All messages of the campaign.</summary>
     public long Total => Counts.Values.Sum();
 

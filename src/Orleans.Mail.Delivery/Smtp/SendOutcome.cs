@@ -17,7 +17,7 @@ public enum SendResultKind
 /// <param name="Code">The reply code, 0 when there was no reply.</param>
 /// <param name="Reply">The full reply (code and text), or the local failure.</param>
 /// <param name="Kind">The outcome.</param>
-/// <param name="Stage">Where the transaction ended: <c>connect</c>, <c>ehlo</c>, <c>mail</c>, <c>rcpt</c>, <c>data</c>, <c>dot</c> (the reply to the final dot), or <c>route</c> (no host to try).</param>
+/// <param name="Stage">Where the transaction ended: <c>connect</c>, <c>ehlo</c>, <c>mail</c>, <c>rcpt</c>, <c>data</c>, <c>dot</c> (the reply to the final dot), <c>route</c> (no host to try), or <c>lease</c> (not sent: the batch ran out of its lease time).</param>
 /// <param name="Uncertain">True when the connection was lost after the final dot with no reply: the receiver may have the message.</param>
 /// <param name="RemoteIp">The IP address of the session, or null when none was made.</param>
 /// <param name="Tls">True when the session used TLS (STARTTLS).</param>

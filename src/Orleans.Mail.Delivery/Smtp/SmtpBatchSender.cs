@@ -15,8 +15,13 @@ namespace Orleans.Mail.Delivery.Smtp;
 /// domain's hosts in order when a connection cannot be made, reconnects a bounded number of times when a
 /// session breaks, and returns exactly one outcome per message, in the order of the messages.
 /// </summary>
-public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool pool, ILogger<SmtpBatchSender> logger)
+public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool pool, ILogger<SmtpBatchSender> logger, TimeProvider? time = null)
 {
+    /// <summary>The <see cref="SendOutcome.Stage"/> of messages not sent because their batch ran out of its lease time.</summary>
+    public const string LeaseStage = "lease";
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     private const int MaxReconnects = 3;
 
     /// <summary>The default of <see cref="MaxRecipientsPerTransaction"/>: RFC 5321 §4.5.3.1.8 has servers buffer at least 100 recipients.</summary>
@@ -37,7 +42,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
     /// <param name="cancellationToken">Stops sending; unsent messages get a temporary outcome.</param>
     public Task<IReadOnlyList<SendOutcome>> SendAsync(
         string domain, IReadOnlyList<OutgoingMessage> messages, int maxMessagesPerSession, CancellationToken cancellationToken) =>
-        SendAsync(domain, messages, maxMessagesPerSession, budget: null, cancellationToken);
+        SendAsync(domain, messages, maxMessagesPerSession, budget: null, startBefore: null, cancellationToken);
 
     /// <summary>
     /// Sends every message; never throws for SMTP or network failures (they become outcomes). A <c>421</c>
@@ -50,9 +55,12 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
     /// <param name="maxMessagesPerSession">Transactions one connection may carry before it is closed.</param>
     /// <param name="budget">The sessions the destination accepts from us over all its hosts, idle pooled ones included
     /// (<see cref="SmtpSessionPool.RentAsync(SmtpEndpoint, bool, SessionBudget, CancellationToken)"/>); null: no limit, counted per host.</param>
+    /// <param name="startBefore">No transaction is started at or after this time (the messages' lease would run out
+    /// while they are sent, and another worker could send them again): the rest come back not tried. Null: no limit.</param>
     /// <param name="cancellationToken">Stops sending; unsent messages get a temporary outcome.</param>
     public async Task<IReadOnlyList<SendOutcome>> SendAsync(
-        string domain, IReadOnlyList<OutgoingMessage> messages, int maxMessagesPerSession, SessionBudget? budget, CancellationToken cancellationToken)
+        string domain, IReadOnlyList<OutgoingMessage> messages, int maxMessagesPerSession, SessionBudget? budget, DateTimeOffset? startBefore,
+        CancellationToken cancellationToken)
     {
         var route = await router.ResolveAsync(domain, cancellationToken);
         if (route.Failure is { } failure)
@@ -64,7 +72,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
         var endpoints = route.Endpoints;
         var requireTls = pool.RequiresTls(domain);
 
-        var work = new Work(messages, Math.Max(1, MaxRecipientsPerTransaction));
+        var work = new Work(messages, Math.Max(1, MaxRecipientsPerTransaction)) { StartBefore = startBefore };
         var reconnects = 0;
         string lastHost = "-";
         string lastError = "no connection attempted";
@@ -79,6 +87,11 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
             var sessionBudget = budget ?? SessionBudget.Unlimited(endpoint);
             while (work.HasPending && reconnects <= MaxReconnects && !cancellationToken.IsCancellationRequested)
             {
+                if (work.PastStart(_time))
+                {
+                    break;
+                }
+
                 SmtpSession session;
                 try
                 {
@@ -126,6 +139,13 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
             {
                 break;
             }
+        }
+
+        if (work.PastStart(_time))
+        {
+            // Out of time for this lease: what was not sent goes back to the queue untouched.
+            (lastError, lastCode, lastStage, lastClass, lastOpen, notTried) =
+                ("not sent: the batch ran out of its lease; back in the queue", 0, LeaseStage, "other-transient", null, true);
         }
 
         while (work.HasPending)
@@ -187,6 +207,12 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
 
         public bool HasPending => _pending.Count > 0;
 
+        /// <summary>No transaction starts at or after this time; null: no limit.</summary>
+        public DateTimeOffset? StartBefore { get; init; }
+
+        /// <summary>True when <see cref="StartBefore"/> has passed.</summary>
+        public bool PastStart(TimeProvider time) => StartBefore is { } limit && time.GetUtcNow() >= limit;
+
         /// <summary>The outcome of a <c>421</c> that ended the current session, until the caller takes it.</summary>
         public SendOutcome? Closing { get; set; }
 
@@ -233,7 +259,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
 
     private async Task<bool> SendOverSessionAsync(SmtpSession session, Work work, int max, CancellationToken cancellationToken)
     {
-        while (work.HasPending && session.MessagesSent < max)
+        while (work.HasPending && session.MessagesSent < max && !work.PastStart(_time))
         {
             if (!await SendTransactionAsync(session, work, work.Take(), cancellationToken))
             {

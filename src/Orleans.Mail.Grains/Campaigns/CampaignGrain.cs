@@ -280,6 +280,7 @@ public sealed partial class CampaignGrain(
             ClassCounts = classes,
             PossibleDuplicates = duplicates,
             Alerts = state.Alerts.Values.OrderBy(a => a.FirstSeen).ToArray(),
+            Weight = state.Definition?.Weight ?? 1,
             MessagesPerSecond = recent / RateWindow.TotalSeconds,
             CreatedAt = state.CreatedAt,
             StartedAt = state.StartedAt,

@@ -38,7 +38,7 @@ public sealed class DeliveryWorkerGrain(
 
         var budget = new SessionBudget(batch.Site ?? batch.Domain, batch.ConnectionLimit > 0 ? batch.ConnectionLimit : int.MaxValue);
         var perConnection = batch.MessagesPerConnection > 0 ? batch.MessagesPerConnection : pacing.Value.MessagesPerConnection;
-        var results = await sender.SendAsync(batch.Domain, outgoing, perConnection, budget, CancellationToken.None);
+        var results = await sender.SendAsync(batch.Domain, outgoing, perConnection, budget, batch.StartBefore, CancellationToken.None);
         var byId = batch.Messages.ToDictionary(m => m.SpoolId);
         var outcomes = new List<AttemptOutcome>(results.Count);
         int delivered = 0, deferred = 0, bounced = 0, expired = 0, throttled = 0, reputation = 0;
@@ -95,8 +95,10 @@ public sealed class DeliveryWorkerGrain(
                 default:
                     var profile = message.CampaignId is null ? RetryProfile.Transactional : RetryProfile.Bulk;
                     var attempts = result.NotTried ? message.Attempts : message.Attempts + 1;
-                    var next = retries.NextAttempt(Math.Max(1, attempts), message.CreatedAt, profile, result.Reply, classification.Class,
-                        classification.Throttle || result.NotTried);
+                    var next = result is { NotTried: true, Stage: SmtpBatchSender.LeaseStage }
+                        ? now // ran out of lease time before its turn: due again at once
+                        : retries.NextAttempt(Math.Max(1, attempts), message.CreatedAt, profile, result.Reply, classification.Class,
+                            classification.Throttle || result.NotTried);
                     if (next is null)
                     {
                         expired++;

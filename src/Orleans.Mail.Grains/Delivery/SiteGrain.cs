@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Mail.Campaigns;
 using Orleans.Mail.Delivery;
 using Orleans.Mail.Delivery.Sites;
 using Orleans.Mail.Storage;
@@ -22,6 +23,9 @@ public sealed partial class SiteGrain(
 {
     private const int IdleTicksBeforeSleep = 50;
     private const int RepliesKept = 10;
+    private static readonly TimeSpan LaneRefresh = TimeSpan.FromSeconds(2);
+    private readonly Dictionary<string, (WeightedTurns<Guid> Turns, DateTimeOffset RefreshedAt)> _lanes = [];
+    private readonly Dictionary<Guid, int> _weights = [];
     private readonly HashSet<string> _knownDomains = [];
     private readonly LinkedList<SiteReply> _lastReplies = new();
     private bool _probeInFlight;
@@ -142,7 +146,13 @@ public sealed partial class SiteGrain(
             IReadOnlyList<LeasedMessage> leased;
             try
             {
-                leased = await queue.ClaimAsync(domain, want, lease, cancellationToken);
+                // Campaigns sharing the domain take turns by weight; a stale lane falls back to any campaign.
+                var lane = await NextLaneAsync(domain, cancellationToken);
+                leased = await queue.ClaimAsync(domain, want, lease, lane, cancellationToken);
+                if (leased.Count == 0 && lane is not null)
+                {
+                    leased = await queue.ClaimAsync(domain, want, lease, null, cancellationToken);
+                }
             }
             catch
             {
@@ -159,6 +169,7 @@ public sealed partial class SiteGrain(
                     // Nothing due for a while: out of the rotation until the dispatcher wakes it again.
                     _domains.RemoveAt(index);
                     _emptyClaims.Remove(domain);
+                    _lanes.Remove(domain);
                     _nextDomain = index;
                 }
 
@@ -171,7 +182,9 @@ public sealed partial class SiteGrain(
             _tokens -= leased.Count;
             _batchesInFlight++;
             _probeInFlight = probing;
-            _ = RunBatchAsync(new DeliveryBatch(domain, leased, connectionLimit, perConnection, Site), probing);
+            // The last third of the lease is kept for the transaction under way (RFC 5321 allows 10 min for the final reply).
+            var startBefore = time.GetUtcNow() + lease * 2 / 3;
+            _ = RunBatchAsync(new DeliveryBatch(domain, leased, connectionLimit, perConnection, Site, startBefore), probing);
             if (probing)
             {
                 break;
@@ -185,6 +198,52 @@ public sealed partial class SiteGrain(
             _pump?.Dispose();
             _pump = null;
         }
+    }
+
+    /// <summary>
+    /// The campaign whose turn it is on <paramref name="domain"/> (weighted, <see cref="CampaignDefinition.Weight"/>),
+    /// or null when at most one campaign is waiting there (then any may be claimed). The campaigns waiting are
+    /// looked up at most every 2 s.
+    /// </summary>
+    private async Task<Guid?> NextLaneAsync(string domain, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (!_lanes.TryGetValue(domain, out var lanes) || now - lanes.RefreshedAt >= LaneRefresh)
+        {
+            var campaigns = await queue.CampaignsWaitingAsync(domain, cancellationToken);
+            var turns = _lanes.TryGetValue(domain, out var known) ? known.Turns : new WeightedTurns<Guid>();
+            var weighted = new List<(Guid, int)>(campaigns.Count);
+            foreach (var campaign in campaigns)
+            {
+                weighted.Add((campaign, await WeightOfAsync(campaign)));
+            }
+
+            turns.Set(weighted);
+            lanes = (turns, now);
+            _lanes[domain] = lanes;
+        }
+
+        return lanes.Turns.Count > 1 ? lanes.Turns.Next() : null;
+    }
+
+    private async Task<int> WeightOfAsync(Guid campaign)
+    {
+        if (!_weights.TryGetValue(campaign, out var weight))
+        {
+            try
+            {
+                weight = (await GrainFactory.GetGrain<ICampaignGrain>(MailIds.Campaign(campaign)).GetDefinition()).Weight;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A campaign we cannot read still gets its turn, at the lowest weight.
+                weight = 1;
+            }
+
+            _weights[campaign] = weight;
+        }
+
+        return weight;
     }
 
     private void Refill(double ceiling)
