@@ -41,6 +41,7 @@ public static class DeliveryServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton<SiteResolver>();
         services.AddSingleton<SmtpConnector>();
+        services.AddSingleton<HostCircuitBreakers>();
         services.AddSingleton<SmtpSessionPool>();
         services.AddSingleton(sp => new SmtpBatchSender(
             sp.GetRequiredService<IMailRouter>(), sp.GetRequiredService<SmtpSessionPool>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SmtpBatchSender>>(),

@@ -57,4 +57,17 @@ public sealed class SmtpOptions
     /// </summary>
     [Range(1, 1000)]
     public int MaxRecipientsPerTransaction { get; set; } = 100;
+
+    /// <summary>
+    /// Failed connections in a row (refused, timed out, dropped before a greeting — not SMTP replies) to one
+    /// MX host within a minute after which its circuit breaker opens (Polly): no connection is tried to that
+    /// host for <see cref="BreakerOpenSeconds"/>; batches go to the next MX host, or back to the queue
+    /// without an attempt. Default 5, at least 2.
+    /// </summary>
+    [Range(2, 1000)]
+    public int BreakerFailures { get; set; } = 5;
+
+    /// <summary>How long an open circuit keeps a dead MX host untried, in s, before one connection tests it. Default 60.</summary>
+    [Range(1, 3600)]
+    public int BreakerOpenSeconds { get; set; } = 60;
 }

@@ -107,7 +107,13 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
                     }
                     lastClass = ex is TlsRequiredException ? "tls-required" : null;
                     lastOpen = pool.OpenSessions(sessionBudget.Key);
-                    notTried = false;
+                    // An open circuit means nothing was tried: not an attempt (the host is resting, not failing us again).
+                    notTried = ex is Polly.CircuitBreaker.BrokenCircuitException;
+                    if (notTried)
+                    {
+                        (lastError, lastClass) = ($"not tried: {lastHost} failed repeatedly and is rested by its circuit breaker", "other-transient");
+                    }
+
                     LogConnectFailed(logger, lastHost, lastError);
                     break;
                 }

@@ -62,15 +62,21 @@ public sealed class SmtpSessionPool : IAsyncDisposable
     private readonly ConcurrentDictionary<SmtpEndpoint, ConcurrentStack<SmtpSession>> _idle = new();
     private readonly ConcurrentDictionary<string, StrongBox<int>> _open = new(StringComparer.Ordinal);
     private readonly SmtpConnector _connector;
+    private readonly HostCircuitBreakers? _breakers;
     private readonly TimeProvider _time;
     private readonly TimeSpan _idleLimit;
     private readonly ITimer _sweeper;
     private readonly SmtpOptions _options;
 
     /// <summary>Creates the pool; a timer closes idle sessions every second.</summary>
-    public SmtpSessionPool(SmtpConnector connector, IOptions<SmtpOptions> options, TimeProvider time)
+    /// <param name="connector">Opens new sessions.</param>
+    /// <param name="options">Idle limit and TLS requirements.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="breakers">Per-host circuit breakers for new connections; null: none.</param>
+    public SmtpSessionPool(SmtpConnector connector, IOptions<SmtpOptions> options, TimeProvider time, HostCircuitBreakers? breakers = null)
     {
         _connector = connector;
+        _breakers = breakers;
         _options = options.Value;
         _time = time;
         _idleLimit = TimeSpan.FromMilliseconds(options.Value.IdleConnectionMs);
@@ -104,7 +110,9 @@ public sealed class SmtpSessionPool : IAsyncDisposable
 
         // The receiver counts a session until it is closed: wait for the QUITs before connecting again.
         await TrimIdleAsync(budget, reserve: 1);
-        var connected = await _connector.ConnectAsync(endpoint, requireTls, cancellationToken);
+        var connected = _breakers is null
+            ? await _connector.ConnectAsync(endpoint, requireTls, cancellationToken)
+            : await _breakers.ConnectAsync(endpoint, token => _connector.ConnectAsync(endpoint, requireTls, token), cancellationToken);
         CountUnder(connected, budget.Key);
         return connected;
     }
