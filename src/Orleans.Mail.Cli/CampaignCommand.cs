@@ -23,6 +23,9 @@ public static class CampaignCommand
             Subject = options.Required("subject"),
             TextBody = options.Get("text", string.Empty)!,
             HtmlBody = options.Get("html", string.Empty)!,
+            Weight = options.Get("weight") is { } weight
+                ? int.TryParse(weight, System.Globalization.CultureInfo.InvariantCulture, out var w) ? w : throw new ArgumentException($"--weight must be a whole number, not '{weight}'.")
+                : 0,
         });
         Console.WriteLine($"campaign {campaign.Id} created");
 

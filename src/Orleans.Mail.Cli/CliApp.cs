@@ -3,20 +3,23 @@ using Spectre.Console;
 
 namespace Orleans.Mail.Cli;
 
-/// <summary>The <c>orleans-mail</c> command: campaign, send, message, samples.</summary>
+/// <summary>The <c>orleans-mail</c> command: campaign, send, message, samples, classify, site.</summary>
 public static class CliApp
 {
     private const string Usage = """
         usage: orleans-mail <command> [options]
 
           campaign  --recipients FILE.csv --from MAILBOX --subject TEMPLATE (--text TEMPLATE | --html TEMPLATE)
-                    [--name NAME] [--envelope-sender ADDR] [--batch-size 1000] [--no-watch]
+                    [--name NAME] [--envelope-sender ADDR] [--weight 1-100] [--batch-size 1000] [--no-watch]
                     Creates a campaign, streams the CSV (header: email,var1,var2,…), starts it and shows
                     progress until it completes; last line: "final: state=… total=… delivered=… …".
           send      --from MAILBOX --to MAILBOX [--to …] [--cc …] --subject TEXT [--text TEXT] [--html HTML]
           message   --id MSG_ID        delivery status and attempts of a message
           samples   --out FILE.csv [--count 10000] [--seed 42]   writes a realistic recipient list
           classify  --file FILE.tsv [--rules RULES.tsv]   classifies SMTP replies (columns stage, reply) offline
+          site      get|suspend|resume|policy|clear-policy (--site KEY | --domain DOMAIN)
+                    [--seconds N] [--reason TEXT] [--rate MSGS_PER_S] [--connections N] [--per-connection N]
+                    operator API: a destination site's status and limits (needs an operator tenant's key)
 
         common: --gateway URL (default http://127.0.0.1:5080, env ORLEANS_MAIL_GATEWAY)
                 --api-key KEY (env ORLEANS_MAIL_API_KEY)
@@ -33,7 +36,8 @@ public static class CliApp
 
         try
         {
-            var options = new CliArguments(args.Skip(1));
+            // "site" takes an action word before its options.
+            var options = new CliArguments(args.Skip(args[0] == "site" ? 2 : 1));
             return args[0] switch
             {
                 "campaign" => await CampaignCommand.RunAsync(options),
@@ -41,6 +45,7 @@ public static class CliApp
                 "message" => await MessageCommand.RunAsync(options),
                 "samples" => SampleListCommand.Run(options),
                 "classify" => ClassifyCommand.Run(options),
+                "site" => await SiteCommand.RunAsync(options, args.Length > 1 ? args[1] : "get"),
                 _ => throw new ArgumentException($"Unknown command '{args[0]}'."),
             };
         }

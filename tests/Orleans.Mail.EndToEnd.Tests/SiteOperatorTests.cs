@@ -83,4 +83,21 @@ public sealed class SiteOperatorTests(MailCluster cluster)
         Assert.Null(cleared.Policy);
         Assert.Equal(100.0, cleared.CeilingMessagesPerSecond);
     }
+
+    [Fact]
+    public async Task Cli_SiteCommands_ExitCodesForSuccessBadArgumentsAndNonOperator()
+    {
+        var gateway = $"http://127.0.0.1:{cluster.GrpcPort}";
+        string[] common = ["--gateway", gateway, "--api-key", MailCluster.ApiKey];
+
+        Assert.Equal(0, await Cli.CliApp.RunAsync(["site", "get", "--domain", "cli.example", .. common]));
+        Assert.Equal(0, await Cli.CliApp.RunAsync(["site", "policy", "--domain", "cli.example", "--rate", "7.5", .. common]));
+        var status = await Sites.GetSiteAsync(new GetSiteRequest { Domain = "cli.example" });
+        Assert.Equal(7.5, status.CeilingMessagesPerSecond);
+        Assert.Equal(0, await Cli.CliApp.RunAsync(["site", "clear-policy", "--domain", "cli.example", .. common]));
+        Assert.Equal(2, await Cli.CliApp.RunAsync(["site", "policy", "--domain", "cli.example", "--rate", "fast", .. common]));
+        Assert.Equal(2, await Cli.CliApp.RunAsync(["site", "get", .. common]));
+        Assert.Equal(1, await Cli.CliApp.RunAsync(["site", "policy", "--domain", "cli.example", "--connections", "0", .. common]));
+        Assert.Equal(1, await Cli.CliApp.RunAsync(["site", "get", "--domain", "cli.example", "--gateway", gateway, "--api-key", MailCluster.OtherTenantKey]));
+    }
 }
