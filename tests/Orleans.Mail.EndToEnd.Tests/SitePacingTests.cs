@@ -75,4 +75,44 @@ public sealed class SitePacingTests
         var firstHalf = receiver.Received.Take(Count / 2).SelectMany(m => m.Recipients).ToArray();
         Assert.InRange(firstHalf.Count(r => r.EndsWith("@alpha.example", StringComparison.Ordinal)), Count / 4 - 300, Count / 4 + 300);
     }
+
+    [Fact]
+    public async Task ProviderSite_HourCapAndIdleTime_StopsAtTheCapRestQueuedIdleSessionClosedEarly()
+    {
+        await using var receiver = await ScriptedSmtpServer.StartAsync();
+        await using var dns = await Dnsmasq.StartAsync(new DnsmasqConfig()
+            .Mx("capped.example", "in1.capped-host.example", 10)
+            .Host("in1.capped-host.example", "127.0.0.1"), TestContext.Current.CancellationToken);
+        await using var cluster = new MailCluster
+        {
+            UseSmarthost = false,
+            StartReceiver = false,
+            ConfigureSilo = env =>
+            {
+                env["Dns__Servers__0"] = dns.Server;
+                env["Dns__TimeoutMs"] = "1000";
+                env["Routing__MxPort"] = receiver.Port.ToString();
+                env["Sites__Providers__hoster__MxSuffixes__0"] = "capped-host.example";
+                env["Sites__Providers__hoster__MessagesPerHour"] = "30";
+                env["Sites__Providers__hoster__IdleConnectionMs"] = "500";
+            },
+        };
+        await cluster.InitializeAsync();
+
+        var rows = Enumerable.Range(0, 50).Select(i => new Recipient { Address = $"user{i}@capped.example" }).ToList();
+        var created = await cluster.Campaigns.CreateCampaignAsync(CampaignFlow.Definition());
+        await CampaignFlow.AddAsync(cluster.Campaigns, created.Id, rows, batchSize: 50);
+        await cluster.Campaigns.StartCampaignAsync(new StartCampaignRequest { CampaignId = created.Id });
+        await Task.Delay(TimeSpan.FromSeconds(6), TestContext.Current.CancellationToken);
+
+        var progress = await cluster.Campaigns.GetCampaignAsync(new GetCampaignRequest { CampaignId = created.Id });
+        Assert.Equal((30L, 20L), (progress.Delivered, progress.Queued));
+        Assert.Equal(30, receiver.Received.Count);
+        var site = await new SiteService.SiteServiceClient(cluster.Channel).GetSiteAsync(new GetSiteRequest { Domain = "capped.example" });
+        Assert.Equal("provider:hoster", site.Key);
+        Assert.Contains("volume cap", site.Reason, StringComparison.Ordinal);
+        Assert.Equal(20L, site.Queued);
+        // The site's idle time (500 ms) closed the pooled session long before the 10-s default.
+        Assert.Equal(0, receiver.LiveSessions);
+    }
 }

@@ -19,16 +19,33 @@ public sealed class ProviderSite
     /// <summary>Messages one connection carries before it is closed; null: <c>Pacing:MessagesPerConnection</c>.</summary>
     public int? MessagesPerConnection { get; set; }
 
+    /// <summary>Messages per minute for the whole site (a cap over each UTC minute, on top of the per-second rate); null: none.</summary>
+    public int? MessagesPerMinute { get; set; }
+
+    /// <summary>Messages per hour for the whole site (each UTC hour); null: none.</summary>
+    public int? MessagesPerHour { get; set; }
+
+    /// <summary>Messages per day for the whole site (each UTC day), e.g. a warm-up allowance; null: none.</summary>
+    public int? MessagesPerDay { get; set; }
+
+    /// <summary>How long an idle connection to the site is kept open, in ms; null: <c>Smtp:IdleConnectionMs</c>.</summary>
+    public int? IdleConnectionMs { get; set; }
+
     /// <summary>The message given when <see cref="IsValid"/> fails.</summary>
     public const string ValidationMessage =
-        "Sites:Providers: MxSuffixes must be non-empty host names; MessagesPerSecond 0.01-100000, MaxConnections 1-1000 and MessagesPerConnection 1-100000 when set.";
+        "Sites:Providers: MxSuffixes must be non-empty host names; MessagesPerSecond 0.01-100000, MaxConnections 1-1000, MessagesPerConnection 1-100000, " +
+        "MessagesPerMinute/Hour/Day at least 1, IdleConnectionMs 100-600000 when set.";
 
     /// <summary>True when every set value is in range and every suffix is a plausible host name.</summary>
     public bool IsValid() =>
         MxSuffixes.All(s => !string.IsNullOrWhiteSpace(s) && !s.Contains(' ', StringComparison.Ordinal))
         && MessagesPerSecond is null or (>= 0.01 and <= 100_000)
         && MaxConnections is null or (>= 1 and <= 1000)
-        && MessagesPerConnection is null or (>= 1 and <= 100_000);
+        && MessagesPerConnection is null or (>= 1 and <= 100_000)
+        && MessagesPerMinute is null or >= 1
+        && MessagesPerHour is null or >= 1
+        && MessagesPerDay is null or >= 1
+        && IdleConnectionMs is null or (>= 100 and <= 600_000);
 }
 
 /// <summary>

@@ -96,6 +96,10 @@ public sealed class SiteResolver(IMailRouter router, IOptions<SiteOptions> optio
                     MessagesPerSecond = provider.MessagesPerSecond ?? builtIn.MessagesPerSecond,
                     MaxConnections = provider.MaxConnections ?? builtIn.MaxConnections,
                     MessagesPerConnection = provider.MessagesPerConnection ?? builtIn.MessagesPerConnection,
+                    MessagesPerMinute = provider.MessagesPerMinute ?? builtIn.MessagesPerMinute,
+                    MessagesPerHour = provider.MessagesPerHour ?? builtIn.MessagesPerHour,
+                    MessagesPerDay = provider.MessagesPerDay ?? builtIn.MessagesPerDay,
+                    IdleConnectionMs = provider.IdleConnectionMs ?? builtIn.IdleConnectionMs,
                 };
             }
             else

@@ -33,6 +33,9 @@ public sealed class SmtpSession(SmtpClient client, SmtpEndpoint endpoint, FinalD
     /// </summary>
     public string? TlsFailure { get; set; }
 
+    /// <summary>How long it may sit idle in the pool; null: <see cref="SmtpOptions.IdleConnectionMs"/>.</summary>
+    public TimeSpan? IdleLimit { get; set; }
+
     /// <summary>The <see cref="SessionBudget.Key"/> this session is counted under.</summary>
     public string BudgetKey { get; set; } = string.Empty;
 }
@@ -43,7 +46,8 @@ public sealed class SmtpSession(SmtpClient client, SmtpEndpoint endpoint, FinalD
 /// </summary>
 /// <param name="Key">What the sessions are counted under: the destination site (e.g. <c>provider:google</c>).</param>
 /// <param name="MaxOpen">The most sessions open at once under <paramref name="Key"/>; int.MaxValue for no limit.</param>
-public readonly record struct SessionBudget(string Key, int MaxOpen)
+/// <param name="IdleMs">How long its idle sessions are kept, in ms; 0: <see cref="SmtpOptions.IdleConnectionMs"/>.</param>
+public readonly record struct SessionBudget(string Key, int MaxOpen, int IdleMs = 0)
 {
     /// <summary>No limit, counted per endpoint.</summary>
     public static SessionBudget Unlimited(SmtpEndpoint endpoint) => new(endpoint.ToString(), int.MaxValue);
@@ -130,6 +134,7 @@ public sealed class SmtpSessionPool : IAsyncDisposable
         if (healthy && session.Client.IsConnected && session.MessagesSent < maxMessages && OpenSessions(session.BudgetKey) <= budget.MaxOpen)
         {
             session.IdleSince = _time.GetUtcNow();
+            session.IdleLimit = budget.IdleMs > 0 ? TimeSpan.FromMilliseconds(budget.IdleMs) : null;
             _idle.GetOrAdd(session.Endpoint, _ => new ConcurrentStack<SmtpSession>()).Push(session);
             return Task.CompletedTask;
         }
@@ -152,7 +157,7 @@ public sealed class SmtpSessionPool : IAsyncDisposable
         SmtpSession? found = null;
         while (stack.TryPop(out var session))
         {
-            if (!session.Client.IsConnected || _time.GetUtcNow() - session.IdleSince >= _idleLimit)
+            if (!session.Client.IsConnected || _time.GetUtcNow() - session.IdleSince >= (session.IdleLimit ?? _idleLimit))
             {
                 _ = Discard(session);
             }
@@ -252,7 +257,7 @@ public sealed class SmtpSessionPool : IAsyncDisposable
             var keep = new List<SmtpSession>();
             while (stack.TryPop(out var session))
             {
-                if (now - session.IdleSince >= _idleLimit || !session.Client.IsConnected)
+                if (now - session.IdleSince >= (session.IdleLimit ?? _idleLimit) || !session.Client.IsConnected)
                 {
                     _ = Discard(session);
                 }

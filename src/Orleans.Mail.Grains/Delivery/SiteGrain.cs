@@ -26,6 +26,7 @@ public sealed partial class SiteGrain(
     private static readonly TimeSpan LaneRefresh = TimeSpan.FromSeconds(2);
     private readonly Dictionary<string, (WeightedTurns<Guid> Turns, DateTimeOffset RefreshedAt)> _lanes = [];
     private readonly Dictionary<Guid, int> _weights = [];
+    private readonly VolumeCaps _volume = new();
     private readonly HashSet<string> _knownDomains = [];
     private readonly LinkedList<SiteReply> _lastReplies = new();
     private bool _probeInFlight;
@@ -128,6 +129,8 @@ public sealed partial class SiteGrain(
 
         var lease = TimeSpan.FromSeconds(settings.LeaseSeconds);
         var connectionLimit = probing ? 1 : ConnectionLimit(connections);
+        var provider = sites.ProviderSettings(Site);
+        var allowance = _volume.Allowance(time.GetUtcNow(), provider?.MessagesPerMinute, provider?.MessagesPerHour, provider?.MessagesPerDay);
         if (probing)
         {
             perConnection = 1;
@@ -142,7 +145,14 @@ public sealed partial class SiteGrain(
             var index = _nextDomain % _domains.Count;
             var domain = _domains[index];
             _nextDomain = index + 1;
-            var want = (int)Math.Min(perConnection, Math.Floor(_tokens));
+            var want = (int)Math.Min(Math.Min(perConnection, Math.Floor(_tokens)), allowance);
+            if (want <= 0)
+            {
+                // A minute, hour or day cap is reached: nothing more until its window rolls over.
+                slots.Release();
+                break;
+            }
+
             IReadOnlyList<LeasedMessage> leased;
             try
             {
@@ -177,6 +187,8 @@ public sealed partial class SiteGrain(
             }
 
             claimedAny = true;
+            allowance -= leased.Count;
+            _volume.Record(time.GetUtcNow(), leased.Count);
             _emptyClaims[domain] = 0;
             drained = leased.Count < want ? drained + 1 : 0;
             _tokens -= leased.Count;
@@ -184,7 +196,7 @@ public sealed partial class SiteGrain(
             _probeInFlight = probing;
             // The last third of the lease is kept for the transaction under way (RFC 5321 allows 10 min for the final reply).
             var startBefore = time.GetUtcNow() + lease * 2 / 3;
-            _ = RunBatchAsync(new DeliveryBatch(domain, leased, connectionLimit, perConnection, Site, startBefore), probing);
+            _ = RunBatchAsync(new DeliveryBatch(domain, leased, connectionLimit, perConnection, Site, startBefore, provider?.IdleConnectionMs ?? 0), probing);
             if (probing)
             {
                 break;
@@ -384,7 +396,10 @@ public sealed partial class SiteGrain(
             : resting ? SiteStates.Resting
             : _pump is null && _batchesInFlight == 0 ? SiteStates.Idle
             : SiteStates.Active;
+        var provider = sites.ProviderSettings(Site);
+        var capped = _volume.FullUntil(now, provider?.MessagesPerMinute, provider?.MessagesPerHour, provider?.MessagesPerDay);
         var reason = suspended || probing ? state.SuspendReason
+            : capped is { } until ? $"volume cap reached (per minute {provider?.MessagesPerMinute}, hour {provider?.MessagesPerHour}, day {provider?.MessagesPerDay}); more from {until:O}"
             : resting ? $"resting after a reputation deferral: {_lastReplies.FirstOrDefault(r => r.Class == "reputation-defer")?.Reply}"
             : _connectionCap is { } cap ? $"at most {cap} connections: the site refused more"
             : _share < 1 ? $"slowed to {_share:P0} of its ceilings after throttle replies"
