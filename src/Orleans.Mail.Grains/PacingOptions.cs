@@ -16,6 +16,14 @@ public sealed class PacingOptions
     [Range(0.01, 100_000)]
     public double MessagesPerSecondPerDomain { get; set; } = 100;
 
+    /// <summary>
+    /// The burst a site's token bucket allows, in seconds of its rate: after a pause the pacer may send at most
+    /// this many seconds' worth of messages at once, so any window of T seconds holds at most rate × (T + this).
+    /// Default 1.
+    /// </summary>
+    [Range(0.05, 60)]
+    public double BurstSeconds { get; set; } = 1.0;
+
     /// <summary>Messages one connection carries before it is closed and a new one opened. Default 100.</summary>
     [Range(1, 100_000)]
     public int MessagesPerConnection { get; set; } = 100;

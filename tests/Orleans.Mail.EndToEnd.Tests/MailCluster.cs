@@ -25,6 +25,7 @@ public sealed class MailCluster : IAsyncLifetime
     private readonly Dictionary<string, string> _siloEnvironment = [];
     private EngineProcess? _silo;
     private readonly List<EngineProcess> _extraSilos = [];
+    private readonly List<int> _extraSiloPorts = [];
     private EngineProcess? _gateway;
     private GrpcChannel? _channel;
     private GrpcChannel? _otherChannel;
@@ -150,7 +151,27 @@ public sealed class MailCluster : IAsyncLifetime
         lock (_extraSilos)
         {
             _extraSilos.Add(silo);
+            _extraSiloPorts.Add(int.Parse(environment["Silo__SiloPort"]));
         }
+    }
+
+    /// <summary>kill -9 of the silo (first or extra) listening on <paramref name="siloPort"/>; false when none does.</summary>
+    public async Task<bool> KillSiloOnPortAsync(int siloPort)
+    {
+        if (siloPort == SiloPort && _silo is not null)
+        {
+            await _silo.KillAsync();
+            return true;
+        }
+
+        var index = _extraSiloPorts.IndexOf(siloPort);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        await _extraSilos[index].KillAsync();
+        return true;
     }
 
     /// <summary>kill -9 of the silo process.</summary>

@@ -163,7 +163,7 @@ public sealed class PacingSignalTests
         var rows = Enumerable.Range(0, Count).Select(i => new Recipient { Address = $"user{i}@blocking.example" }).ToList();
         var created = await cluster.Campaigns.CreateCampaignAsync(CampaignFlow.Definition());
         await CampaignFlow.AddAsync(cluster.Campaigns, created.Id, rows, batchSize: 20);
-        receiver.BlockAllFor(TimeSpan.FromSeconds(2));
+        receiver.BlockNextRcpts(5);
         await cluster.Campaigns.StartCampaignAsync(new StartCampaignRequest { CampaignId = created.Id });
 
         var done = await CampaignFlow.WaitCompletedAsync(cluster.Campaigns, created.Id, TimeSpan.FromMinutes(1));

@@ -37,6 +37,8 @@ public sealed class SitePacingTests
                 env["Sites__Providers__google__MaxConnections"] = Connections.ToString();
                 // The per-domain default is far above: only the site's budget can explain the pace.
                 env["Pacing__MessagesPerSecondPerDomain"] = "1000";
+                // Bursts of at most 0.2 s of the rate (10 messages) after any pause.
+                env["Pacing__BurstSeconds"] = "0.2";
             },
         };
         await cluster.InitializeAsync();
@@ -114,5 +116,63 @@ public sealed class SitePacingTests
         Assert.Equal(20L, site.Queued);
         // The site's idle time (500 ms) closed the pooled session long before the 10-s default.
         Assert.Equal(0, receiver.LiveSessions);
+    }
+
+    [Fact]
+    public async Task ThreeSilos_SiloHoldingTheSitePacerKilled_AnotherTakesOverLimitHoldsEveryMessageArrives()
+    {
+        const int Count = 900;
+        const int SiteRate = 20;
+        await using var receiver = await ScriptedSmtpServer.StartAsync();
+        await using var cluster = new MailCluster
+        {
+            UseSmarthost = false,
+            StartReceiver = false,
+            ExtraSilos = 2,
+            ConfigureSilo = env =>
+            {
+                env["Routing__Smarthost"] = receiver.Endpoint;
+                env["Pacing__MessagesPerSecondPerDomain"] = SiteRate.ToString();
+                env["Pacing__MaxConnectionsPerDomain"] = "3";
+                env["Pacing__BurstSeconds"] = "0.2";
+            },
+        };
+        await cluster.InitializeAsync();
+        var sites = new SiteService.SiteServiceClient(cluster.Channel);
+
+        var rows = Enumerable.Range(0, Count).Select(i => new Recipient { Address = $"user{i}@failover.example" }).ToList();
+        var created = await cluster.Campaigns.CreateCampaignAsync(CampaignFlow.Definition());
+        await CampaignFlow.AddAsync(cluster.Campaigns, created.Id, rows, batchSize: 900);
+        await cluster.Campaigns.StartCampaignAsync(new StartCampaignRequest { CampaignId = created.Id });
+        await Task.Delay(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        var before = await sites.GetSiteAsync(new GetSiteRequest { Domain = "failover.example" });
+        var port = int.Parse(before.Silo.TrimStart('S').Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+        var killedAt = DateTimeOffset.UtcNow;
+        Assert.True(await cluster.KillSiloOnPortAsync(port), $"no silo on port {port} ({before.Silo})");
+
+        var done = await CampaignFlow.WaitCompletedAsync(cluster.Campaigns, created.Id, TimeSpan.FromMinutes(3));
+
+        Assert.Equal((Count, (long)Count, 0L, 0L), (done.Total, done.Delivered, done.Bounced, done.Expired));
+        var after = await sites.GetSiteAsync(new GetSiteRequest { Domain = "failover.example" });
+        Assert.NotEqual(before.Silo, after.Silo);
+        var received = receiver.Received.SelectMany(m => m.Recipients).ToList();
+        var distinct = received.Distinct(StringComparer.OrdinalIgnoreCase).Count();
+        Assert.Equal(Count, distinct);
+        // At most what was in flight on the killed silo can arrive twice (sent, not yet recorded).
+        var duplicates = received.Count - distinct;
+        Assert.InRange(duplicates, 0, 3 * SiteRate);
+        var times = receiver.ReceiptTimes.Order().ToArray();
+        var gap = times.Zip(times.Skip(1), (a, b) => b - a).Max();
+        // Never faster than the site's limit in any 10-second window (plus a burst of 0.2 s, and 5 % for timing).
+        var busiest = Enumerable.Range(0, (int)(times[^1] - times[0]).TotalSeconds)
+            .Select(second => times[0].AddSeconds(second))
+            .Max(from => times.Count(t => t >= from && t < from.AddSeconds(10)));
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"failover: pacer moved {before.Silo} -> {after.Silo} (killed at {killedAt:O}); longest gap between deliveries " +
+            $"{gap.TotalSeconds:F1} s; busiest 10 s: {busiest} (limit {SiteRate * 10}); duplicates {duplicates}");
+        // Another silo took over within seconds: deliveries never paused for long.
+        Assert.True(gap < TimeSpan.FromSeconds(30), $"deliveries paused {gap}");
+        Assert.True(busiest <= SiteRate * 10 * 1.05 + SiteRate * 0.2, $"{busiest} messages in 10 s");
     }
 }

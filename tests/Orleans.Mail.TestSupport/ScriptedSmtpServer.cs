@@ -126,6 +126,11 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     /// <summary>From now on, for <paramref name="duration"/>, every RCPT gets a <c>554 5.7.1</c> policy block of the client IP. Returns when it ends.</summary>
     public DateTimeOffset BlockAllFor(TimeSpan duration) => _blockUntil = DateTimeOffset.UtcNow + duration;
 
+    /// <summary>The next <paramref name="count"/> RCPT commands get a <c>554 5.7.1</c> policy block of the client IP, whenever they come.</summary>
+    public void BlockNextRcpts(int count) => Interlocked.Exchange(ref _blocksLeft, count);
+
+    private int _blocksLeft;
+
     /// <summary>MAIL FROM commands refused by the defer window.</summary>
     public int DeferredMailCommands => _deferredMail;
 
@@ -232,7 +237,7 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
             var address = $"{to.User}@{to.Host}";
             var attempt = server._rcptAttempts.AddOrUpdate(address, 1, (_, n) => n + 1);
             server._rcptTimes.GetOrAdd(address, _ => new ConcurrentQueue<DateTimeOffset>()).Enqueue(DateTimeOffset.UtcNow);
-            if (DateTimeOffset.UtcNow < server._blockUntil)
+            if (DateTimeOffset.UtcNow < server._blockUntil || Interlocked.Decrement(ref server._blocksLeft) >= 0)
             {
                 throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)554,
                     "5.7.1 Service unavailable; Client host [127.0.0.1] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/127.0.0.1"));

@@ -138,6 +138,7 @@ public sealed class SiteApi(IGrainFactory grains, IOptionsMonitor<GatewayOptions
             Connections = status.Connections,
             Queued = status.Queued,
             Reason = status.Reason,
+            Silo = status.Silo,
             ResumeAt = status.ResumeAt is { } resume ? Timestamp.FromDateTimeOffset(resume) : null,
         };
         site.Domains.AddRange(status.Domains);

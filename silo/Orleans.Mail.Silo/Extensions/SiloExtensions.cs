@@ -66,6 +66,7 @@ public static class SiloExtensions
         builder.Services.AddOptions<BounceListenerOptions>().BindConfiguration(BounceListenerOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.IsValid(), BounceListenerOptions.ValidationMessage).ValidateOnStart();
         builder.Services.AddHostedService<BounceListenerService>();
+        builder.Services.AddHostedService<Dispatch.DispatcherKeeper>();
         return builder;
     }
 

@@ -86,6 +86,9 @@ public sealed record SiteStatus
 
     /// <summary>The operator's policy, or null.</summary>
     [Id(13)] public SitePolicy? Policy { get; init; }
+
+    /// <summary>The silo the pacer runs on now (its Orleans runtime identity, e.g. <c>S127.0.0.1:11111:…</c>).</summary>
+    [Id(14)] public string Silo { get; init; } = string.Empty;
 }
 
 /// <summary>Names the site of a recipient domain, on a silo (where DNS and the provider table are). A stateless worker.</summary>

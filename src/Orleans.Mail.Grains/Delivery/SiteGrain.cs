@@ -105,7 +105,7 @@ public sealed partial class SiteGrain(
         {
             var (rate, _, perConnection) = Ceilings();
             _lastRefill = time.GetUtcNow();
-            _tokens = Math.Min(rate, perConnection);
+            _tokens = Math.Min(Math.Max(1, rate * options.Value.BurstSeconds), perConnection);
             _pump = this.RegisterGrainTimer(
                 PumpAsync,
                 new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromMilliseconds(options.Value.PumpIntervalMs)) { Interleave = false, KeepAlive = true });
@@ -264,7 +264,7 @@ public sealed partial class SiteGrain(
         var elapsed = (now - _lastRefill).TotalSeconds;
         _lastRefill = now;
         var rate = ceiling * _share;
-        var capacity = Math.Max(1, rate);
+        var capacity = Math.Max(1, rate * options.Value.BurstSeconds);
         _tokens = Math.Min(capacity, _tokens + elapsed * rate);
     }
 
@@ -420,6 +420,7 @@ public sealed partial class SiteGrain(
             Reason = reason,
             ResumeAt = suspended ? state.SuspendedUntil : resting ? _restUntil : null,
             Policy = state.Policy,
+            Silo = RuntimeIdentity,
         };
     }
 
