@@ -24,7 +24,9 @@ public static class CampaignCommand
             TextBody = options.Get("text", string.Empty)!,
             HtmlBody = options.Get("html", string.Empty)!,
             Weight = options.Get("weight") is { } weight
-                ? int.TryParse(weight, System.Globalization.CultureInfo.InvariantCulture, out var w) ? w : throw new ArgumentException($"--weight must be a whole number, not '{weight}'.")
+                ? int.TryParse(weight, System.Globalization.CultureInfo.InvariantCulture, out var w) && w is >= 1 and <= 100
+                    ? w
+                    : throw new ArgumentException($"--weight must be a whole number from 1 to 100, not '{weight}'.")
                 : 0,
         });
         Console.WriteLine($"campaign {campaign.Id} created");
@@ -44,14 +46,28 @@ public static class CampaignCommand
         }
 
         Campaign last = campaign;
-        using var watch = client.WatchCampaign(new GetCampaignRequest { CampaignId = campaign.Id });
-        await foreach (var snapshot in watch.ResponseStream.ReadAllAsync())
+        while (last.State != CampaignState.Completed)
         {
-            last = snapshot;
-            Console.WriteLine(
-                $"progress: {snapshot.Delivered + snapshot.Bounced + snapshot.Expired + snapshot.Suppressed}/{snapshot.Total} done, " +
-                $"delivered={snapshot.Delivered} queued={snapshot.Queued} in_flight={snapshot.InFlight} deferred={snapshot.Deferred} " +
-                $"bounced={snapshot.Bounced} rate={snapshot.MessagesPerSecond:F0}/s");
+            try
+            {
+                using var watch = client.WatchCampaign(new GetCampaignRequest { CampaignId = campaign.Id });
+                await foreach (var snapshot in watch.ResponseStream.ReadAllAsync())
+                {
+                    last = snapshot;
+                    Console.WriteLine(
+                        $"progress: {snapshot.Delivered + snapshot.Bounced + snapshot.Expired + snapshot.Suppressed}/{snapshot.Total} done, " +
+                        $"delivered={snapshot.Delivered} queued={snapshot.Queued} in_flight={snapshot.InFlight} deferred={snapshot.Deferred} " +
+                        $"bounced={snapshot.Bounced} rate={snapshot.MessagesPerSecond:F0}/s");
+                }
+
+                break;
+            }
+            catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable)
+            {
+                // The cluster is failing over; the campaign goes on. Watch again shortly.
+                Console.WriteLine("progress: cluster unavailable, watching again in 2 s");
+                await Task.Delay(TimeSpan.FromSeconds(2));
+            }
         }
 
         PrintSummary(last);

@@ -45,7 +45,7 @@ public static class CliApp
                 "message" => await MessageCommand.RunAsync(options),
                 "samples" => SampleListCommand.Run(options),
                 "classify" => ClassifyCommand.Run(options),
-                "site" => await SiteCommand.RunAsync(options, args.Length > 1 ? args[1] : "get"),
+                "site" => await SiteCommand.RunAsync(options, args.Length > 1 ? args[1] : throw new ArgumentException("site needs an action: get, suspend, resume, policy or clear-policy.")),
                 _ => throw new ArgumentException($"Unknown command '{args[0]}'."),
             };
         }

@@ -41,6 +41,11 @@ public static class SiteCommand
 
     private static SitePolicy Policy(CliArguments options)
     {
+        if (options.Get("rate") is null && options.Get("connections") is null && options.Get("per-connection") is null)
+        {
+            throw new ArgumentException("site policy needs at least one of --rate, --connections, --per-connection (clear-policy removes one).");
+        }
+
         var policy = new SitePolicy();
         if (options.Get("rate") is { } rate)
         {

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Orleans.Mail.Api.V1;
 
 namespace Orleans.Mail.EndToEnd.Tests;
@@ -29,6 +30,9 @@ public sealed class DurabilityTests
         Assert.Equal(0, snapshot.Delivered);
 
         await cluster.KillSiloAsync();
+        // With its only silo gone the gateway answers UNAVAILABLE (retry), never INTERNAL.
+        var down = await Assert.ThrowsAsync<RpcException>(() => cluster.Campaigns.GetCampaignAsync(new GetCampaignRequest { CampaignId = created.Id }).ResponseAsync);
+        Assert.Equal(StatusCode.Unavailable, down.StatusCode);
         await cluster.StartSiloAsync();
         await cluster.Sink.StartAsync();
 

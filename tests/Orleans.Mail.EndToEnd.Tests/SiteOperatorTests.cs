@@ -23,6 +23,9 @@ public sealed class SiteOperatorTests(MailCluster cluster)
     [InlineData("", "", "site")]
     [InlineData("provider:google", "example.org", "site")]
     [InlineData("", "bad domain!", "domain")]
+    [InlineData("never-seen-site", "", "site")]
+    [InlineData("provider:Google!", "", "site")]
+    [InlineData("mx:mx1.example.net,", "", "site")]
     public async Task GetSite_BadTarget_InvalidArgumentNamingTheField(string site, string domain, string field)
     {
         var error = await Assert.ThrowsAsync<RpcException>(() => Sites.GetSiteAsync(new GetSiteRequest { Site = site, Domain = domain }).ResponseAsync);
@@ -45,6 +48,18 @@ public sealed class SiteOperatorTests(MailCluster cluster)
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains("policy.max_connections", error.Status.Detail, StringComparison.Ordinal);
         Assert.Contains("policy.messages_per_second", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SetSitePolicy_NoFieldSet_InvalidArgumentNothingStored()
+    {
+        var request = new SetSitePolicyRequest { Domain = "empty-policy.example", Policy = new SitePolicy() };
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => Sites.SetSitePolicyAsync(request).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("policy", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Null((await Sites.GetSiteAsync(new GetSiteRequest { Domain = "empty-policy.example" })).Policy);
     }
 
     [Fact]
@@ -97,6 +112,8 @@ public sealed class SiteOperatorTests(MailCluster cluster)
         Assert.Equal(0, await Cli.CliApp.RunAsync(["site", "clear-policy", "--domain", "cli.example", .. common]));
         Assert.Equal(2, await Cli.CliApp.RunAsync(["site", "policy", "--domain", "cli.example", "--rate", "fast", .. common]));
         Assert.Equal(2, await Cli.CliApp.RunAsync(["site", "get", .. common]));
+        Assert.Equal(2, await Cli.CliApp.RunAsync(["site"]));
+        Assert.Equal(2, await Cli.CliApp.RunAsync(["site", "policy", "--domain", "cli.example", .. common]));
         Assert.Equal(1, await Cli.CliApp.RunAsync(["site", "policy", "--domain", "cli.example", "--connections", "0", .. common]));
         Assert.Equal(1, await Cli.CliApp.RunAsync(["site", "get", "--domain", "cli.example", "--gateway", gateway, "--api-key", MailCluster.OtherTenantKey]));
     }

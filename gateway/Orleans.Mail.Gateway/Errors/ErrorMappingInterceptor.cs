@@ -61,7 +61,11 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         MailValidationException e => BadRequests.Single(e.Field, e.Reason),
         OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
             new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled.")),
-        SiloUnavailableException or OrleansMessageRejectionException or TimeoutException => Unavailable(exception, context),
+        // A silo that died or is unreachable mid-call (ConnectionFailedException and other connection errors)
+        // is a moment of failover, not a bug: the client should retry.
+        SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
+            or Orleans.Runtime.Messaging.ConnectionFailedException or Orleans.Runtime.OrleansException { InnerException: Orleans.Runtime.Messaging.ConnectionFailedException }
+            => Unavailable(exception, context),
         _ => Internal(exception, context),
     };
 

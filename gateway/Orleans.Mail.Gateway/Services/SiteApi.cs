@@ -44,6 +44,11 @@ public sealed class SiteApi(IGrainFactory grains, IOptionsMonitor<GatewayOptions
             errors.Add(new() { Field = "policy.messages_per_connection", Description = "must be 1 to 100,000" });
         }
 
+        if (!policy.HasMessagesPerSecond && !policy.HasMaxConnections && !policy.HasMessagesPerConnection)
+        {
+            errors.Add(new() { Field = "policy", Description = "set at least one of messages_per_second, max_connections, messages_per_connection" });
+        }
+
         if (errors.Count > 0)
         {
             throw BadRequests.From(errors);
@@ -98,9 +103,10 @@ public sealed class SiteApi(IGrainFactory grains, IOptionsMonitor<GatewayOptions
 
         if (site.Length > 0)
         {
-            if (site.Length > 1000 || MailRules.HasLineBreak(site) || site.Any(char.IsWhiteSpace))
+            if (site.Length > 1000 || !IsSiteKey(site))
             {
-                throw BadRequests.Single("site", "must be a site key such as provider:google (no spaces, at most 1,000 characters)");
+                // A typo must not create (and store settings for) a site that mail never goes to.
+                throw BadRequests.Single("site", "must be a site key: provider:NAME, mx:HOST[,HOST…] or a domain name (see GetSite by domain)");
             }
 
             return grains.GetGrain<ISiteGrain>(site);
@@ -116,13 +122,35 @@ public sealed class SiteApi(IGrainFactory grains, IOptionsMonitor<GatewayOptions
         {
             normalized = RecipientDomain.Of("x@" + domain);
         }
-        catch (FormatException ex)
+        catch (FormatException)
         {
-            throw BadRequests.Single("domain", ex.Message);
+            throw BadRequests.Single("domain", "must be a domain name (letters, digits, hyphens and dots; internationalised names allowed)");
+        }
+
+        if (!normalized.Contains('.', StringComparison.Ordinal))
+        {
+            throw BadRequests.Single("domain", "must be a domain name with at least one dot");
         }
 
         return grains.GetGrain<ISiteGrain>(await grains.GetGrain<ISiteLookupGrain>(0).SiteOf(normalized));
     }
+
+    /// <summary>True for the shapes site keys take: <c>provider:name</c>, <c>mx:host,host</c> or a domain name.</summary>
+    private static bool IsSiteKey(string site)
+    {
+        if (site.StartsWith("provider:", StringComparison.Ordinal))
+        {
+            var name = site["provider:".Length..];
+            return name.Length is > 0 and <= 63 && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
+        }
+
+        var hosts = site.StartsWith("mx:", StringComparison.Ordinal) ? site["mx:".Length..].Split(',') : [site];
+        return hosts.All(IsHostName);
+    }
+
+    private static bool IsHostName(string host) =>
+        host.Length is > 3 and <= 253 && host.Contains('.', StringComparison.Ordinal)
+        && host.Split('.').All(label => label.Length is > 0 and <= 63 && label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'));
 
     private static ApiSite ToApi(SiteStatus status)
     {
