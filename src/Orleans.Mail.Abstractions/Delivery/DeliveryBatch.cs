@@ -28,6 +28,7 @@ public sealed record LeasedMessage(
 /// <param name="StartBefore">No SMTP transaction starts at or after this time (UTC), so that no message is still being
 /// sent when its lease runs out and another worker takes it; the rest come back not tried. Null: no limit.</param>
 /// <param name="IdleConnectionMs">How long idle connections to the site are kept, in ms; 0: <c>Smtp:IdleConnectionMs</c>.</param>
+/// <param name="ConnectionsPerMinute">New connections per minute to the site from one silo; 0: no limit.</param>
 /// <param name="Site">The site key the sessions are counted under (<see cref="ISiteGrain"/>); null: the domain.</param>
 /// <param name="MessagesPerConnection">Transactions one connection to the site may carry; 0: <c>Pacing:MessagesPerConnection</c>.</param>
 [GenerateSerializer, Immutable, Alias("orleans.mail.DeliveryBatch")]
@@ -38,7 +39,8 @@ public sealed record DeliveryBatch(
     [property: Id(3)] int MessagesPerConnection = 0,
     [property: Id(4)] string? Site = null,
     [property: Id(5)] DateTimeOffset? StartBefore = null,
-    [property: Id(6)] int IdleConnectionMs = 0);
+    [property: Id(6)] int IdleConnectionMs = 0,
+    [property: Id(7)] int ConnectionsPerMinute = 0);
 
 /// <summary>What happened to a batch, counted by outcome, with the destination's throttle signals.</summary>
 /// <param name="Delivered">Messages delivered.</param>

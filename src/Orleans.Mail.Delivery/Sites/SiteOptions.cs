@@ -28,13 +28,16 @@ public sealed class ProviderSite
     /// <summary>Messages per day for the whole site (each UTC day), e.g. a warm-up allowance; null: none.</summary>
     public int? MessagesPerDay { get; set; }
 
+    /// <summary>New SMTP connections per UTC minute to the site from each silo (idle sessions are reused without counting); null: none.</summary>
+    public int? ConnectionsPerMinute { get; set; }
+
     /// <summary>How long an idle connection to the site is kept open, in ms; null: <c>Smtp:IdleConnectionMs</c>.</summary>
     public int? IdleConnectionMs { get; set; }
 
     /// <summary>The message given when <see cref="IsValid"/> fails.</summary>
     public const string ValidationMessage =
         "Sites:Providers: MxSuffixes must be non-empty host names; MessagesPerSecond 0.01-100000, MaxConnections 1-1000, MessagesPerConnection 1-100000, " +
-        "MessagesPerMinute/Hour/Day at least 1, IdleConnectionMs 100-600000 when set.";
+        "MessagesPerMinute/Hour/Day and ConnectionsPerMinute at least 1, IdleConnectionMs 100-600000 when set.";
 
     /// <summary>True when every set value is in range and every suffix is a plausible host name.</summary>
     public bool IsValid() =>
@@ -45,6 +48,7 @@ public sealed class ProviderSite
         && MessagesPerMinute is null or >= 1
         && MessagesPerHour is null or >= 1
         && MessagesPerDay is null or >= 1
+        && ConnectionsPerMinute is null or >= 1
         && IdleConnectionMs is null or (>= 100 and <= 600_000);
 }
 

@@ -100,6 +100,7 @@ public sealed class SiteResolver(IMailRouter router, IOptions<SiteOptions> optio
                     MessagesPerHour = provider.MessagesPerHour ?? builtIn.MessagesPerHour,
                     MessagesPerDay = provider.MessagesPerDay ?? builtIn.MessagesPerDay,
                     IdleConnectionMs = provider.IdleConnectionMs ?? builtIn.IdleConnectionMs,
+                    ConnectionsPerMinute = provider.ConnectionsPerMinute ?? builtIn.ConnectionsPerMinute,
                 };
             }
             else

@@ -108,10 +108,14 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
                     lastClass = ex is TlsRequiredException ? "tls-required" : null;
                     lastOpen = pool.OpenSessions(sessionBudget.Key);
                     // An open circuit means nothing was tried: not an attempt (the host is resting, not failing us again).
-                    notTried = ex is Polly.CircuitBreaker.BrokenCircuitException;
-                    if (notTried)
+                    notTried = ex is Polly.CircuitBreaker.BrokenCircuitException or ConnectionRateExceededException;
+                    if (ex is Polly.CircuitBreaker.BrokenCircuitException)
                     {
                         (lastError, lastClass) = ($"not tried: {lastHost} failed repeatedly and is rested by its circuit breaker", "other-transient");
+                    }
+                    else if (ex is ConnectionRateExceededException rate)
+                    {
+                        (lastError, lastClass) = ($"not tried: {rate.Message}", "other-transient");
                     }
 
                     LogConnectFailed(logger, lastHost, lastError);

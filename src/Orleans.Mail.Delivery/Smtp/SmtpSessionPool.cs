@@ -47,7 +47,10 @@ public sealed class SmtpSession(SmtpClient client, SmtpEndpoint endpoint, FinalD
 /// <param name="Key">What the sessions are counted under: the destination site (e.g. <c>provider:google</c>).</param>
 /// <param name="MaxOpen">The most sessions open at once under <paramref name="Key"/>; int.MaxValue for no limit.</param>
 /// <param name="IdleMs">How long its idle sessions are kept, in ms; 0: <see cref="SmtpOptions.IdleConnectionMs"/>.</param>
-public readonly record struct SessionBudget(string Key, int MaxOpen, int IdleMs = 0)
+/// <param name="ConnectsPerMinute">New connections per UTC minute from this process under <paramref name="Key"/>; 0: no limit.
+/// Beyond it <see cref="SmtpSessionPool.RentAsync(SmtpEndpoint, bool, SessionBudget, CancellationToken)"/> raises
+/// <see cref="ConnectionRateExceededException"/> instead of connecting (idle sessions are still reused).</param>
+public readonly record struct SessionBudget(string Key, int MaxOpen, int IdleMs = 0, int ConnectsPerMinute = 0)
 {
     /// <summary>No limit, counted per endpoint.</summary>
     public static SessionBudget Unlimited(SmtpEndpoint endpoint) => new(endpoint.ToString(), int.MaxValue);
@@ -65,6 +68,7 @@ public sealed class SmtpSessionPool : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<SmtpEndpoint, ConcurrentStack<SmtpSession>> _idle = new();
     private readonly ConcurrentDictionary<string, StrongBox<int>> _open = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (long Minute, int Count)> _connects = new(StringComparer.Ordinal);
     private readonly SmtpConnector _connector;
     private readonly HostCircuitBreakers? _breakers;
     private readonly TimeProvider _time;
@@ -112,6 +116,8 @@ public sealed class SmtpSessionPool : IAsyncDisposable
             return found;
         }
 
+        TakeConnectAllowance(budget);
+
         // The receiver counts a session until it is closed: wait for the QUITs before connecting again.
         await TrimIdleAsync(budget, reserve: 1);
         var connected = _breakers is null
@@ -119,6 +125,31 @@ public sealed class SmtpSessionPool : IAsyncDisposable
             : await _breakers.ConnectAsync(endpoint, token => _connector.ConnectAsync(endpoint, requireTls, token), cancellationToken);
         CountUnder(connected, budget.Key);
         return connected;
+    }
+
+    /// <summary>Counts one new connection under the budget's per-minute limit, or raises when the minute's are used up.</summary>
+    private void TakeConnectAllowance(SessionBudget budget)
+    {
+        if (budget.ConnectsPerMinute <= 0)
+        {
+            return;
+        }
+
+        var minute = _time.GetUtcNow().UtcTicks / TimeSpan.TicksPerMinute;
+        while (true)
+        {
+            var current = _connects.GetOrAdd(budget.Key, (minute, 0));
+            var count = current.Minute == minute ? current.Count : 0;
+            if (count >= budget.ConnectsPerMinute)
+            {
+                throw new ConnectionRateExceededException(budget.Key, budget.ConnectsPerMinute);
+            }
+
+            if (_connects.TryUpdate(budget.Key, (minute, count + 1), current))
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>True when mail for <paramref name="domain"/> must travel over TLS (<see cref="SmtpOptions.RequiresTls"/>).</summary>

@@ -36,7 +36,8 @@ public sealed class DeliveryWorkerGrain(
             outgoing.Add(await PrepareAsync(message));
         }
 
-        var budget = new SessionBudget(batch.Site ?? batch.Domain, batch.ConnectionLimit > 0 ? batch.ConnectionLimit : int.MaxValue, batch.IdleConnectionMs);
+        var budget = new SessionBudget(
+            batch.Site ?? batch.Domain, batch.ConnectionLimit > 0 ? batch.ConnectionLimit : int.MaxValue, batch.IdleConnectionMs, batch.ConnectionsPerMinute);
         var perConnection = batch.MessagesPerConnection > 0 ? batch.MessagesPerConnection : pacing.Value.MessagesPerConnection;
         var results = await sender.SendAsync(batch.Domain, outgoing, perConnection, budget, batch.StartBefore, CancellationToken.None);
         var byId = batch.Messages.ToDictionary(m => m.SpoolId);

@@ -196,7 +196,7 @@ public sealed partial class SiteGrain(
             _probeInFlight = probing;
             // The last third of the lease is kept for the transaction under way (RFC 5321 allows 10 min for the final reply).
             var startBefore = time.GetUtcNow() + lease * 2 / 3;
-            _ = RunBatchAsync(new DeliveryBatch(domain, leased, connectionLimit, perConnection, Site, startBefore, provider?.IdleConnectionMs ?? 0), probing);
+            _ = RunBatchAsync(new DeliveryBatch(domain, leased, connectionLimit, perConnection, Site, startBefore, provider?.IdleConnectionMs ?? 0, provider?.ConnectionsPerMinute ?? 0), probing);
             if (probing)
             {
                 break;
