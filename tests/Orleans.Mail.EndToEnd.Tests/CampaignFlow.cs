@@ -46,6 +46,16 @@ public static class CampaignFlow
         return await call;
     }
 
+    /// <summary>Creates a campaign (<see cref="Definition"/> unless given), adds <paramref name="rows"/> and starts it.</summary>
+    public static async Task<Campaign> StartAsync(
+        CampaignService.CampaignServiceClient client, IReadOnlyList<Recipient> rows, int batchSize, CreateCampaignRequest? definition = null)
+    {
+        var created = await client.CreateCampaignAsync(definition ?? Definition());
+        await AddAsync(client, created.Id, rows, batchSize);
+        await client.StartCampaignAsync(new StartCampaignRequest { CampaignId = created.Id });
+        return created;
+    }
+
     /// <summary>Polls until the campaign completes; fails with its last snapshot after <paramref name="timeout"/>.</summary>
     public static async Task<Campaign> WaitCompletedAsync(CampaignService.CampaignServiceClient client, string campaignId, TimeSpan timeout)
     {

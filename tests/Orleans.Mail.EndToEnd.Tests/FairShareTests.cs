@@ -13,23 +13,14 @@ public sealed class FairShareTests
         const int Rate = 20;
         const int Backlog = 400; // 20 s of the site's budget
         await using var receiver = await ScriptedSmtpServer.StartAsync();
-        await using var cluster = new MailCluster
+        await using var cluster = await MailCluster.StartWithSmarthostAsync(receiver.Endpoint, env =>
         {
-            UseSmarthost = false,
-            StartReceiver = false,
-            ConfigureSilo = env =>
-            {
-                env["Routing__Smarthost"] = receiver.Endpoint;
-                env["Pacing__MessagesPerSecondPerDomain"] = Rate.ToString();
-                env["Pacing__MessagesPerConnection"] = "10";
-            },
-        };
-        await cluster.InitializeAsync();
+            env["Pacing__MessagesPerSecondPerDomain"] = Rate.ToString();
+            env["Pacing__MessagesPerConnection"] = "10";
+        });
 
         var rows = Enumerable.Range(0, Backlog).Select(i => new Recipient { Address = $"bulk{i}@shared.example" }).ToList();
-        var created = await cluster.Campaigns.CreateCampaignAsync(CampaignFlow.Definition());
-        await CampaignFlow.AddAsync(cluster.Campaigns, created.Id, rows, batchSize: 400);
-        await cluster.Campaigns.StartCampaignAsync(new StartCampaignRequest { CampaignId = created.Id });
+        var created = await CampaignFlow.StartAsync(cluster.Campaigns, rows, batchSize: 400);
         await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
 
         var calls = new List<(string Address, DateTimeOffset At)>();
@@ -61,18 +52,11 @@ public sealed class FairShareTests
     {
         const int Each = 300;
         await using var receiver = await ScriptedSmtpServer.StartAsync();
-        await using var cluster = new MailCluster
+        await using var cluster = await MailCluster.StartWithSmarthostAsync(receiver.Endpoint, env =>
         {
-            UseSmarthost = false,
-            StartReceiver = false,
-            ConfigureSilo = env =>
-            {
-                env["Routing__Smarthost"] = receiver.Endpoint;
-                env["Pacing__MessagesPerSecondPerDomain"] = "40";
-                env["Pacing__MessagesPerConnection"] = "4";
-            },
-        };
-        await cluster.InitializeAsync();
+            env["Pacing__MessagesPerSecondPerDomain"] = "40";
+            env["Pacing__MessagesPerConnection"] = "4";
+        });
 
         var heavy = await StartAsync(cluster, "heavy", weight: 3, Each);
         var light = await StartAsync(cluster, "light", weight: 1, Each);
@@ -97,10 +81,7 @@ public sealed class FairShareTests
     {
         var definition = CampaignFlow.Definition();
         definition.Weight = weight;
-        var created = await cluster.Campaigns.CreateCampaignAsync(definition);
         var rows = Enumerable.Range(0, count).Select(i => new Recipient { Address = $"{prefix}{i}@weights.example" }).ToList();
-        await CampaignFlow.AddAsync(cluster.Campaigns, created.Id, rows, batchSize: count);
-        await cluster.Campaigns.StartCampaignAsync(new StartCampaignRequest { CampaignId = created.Id });
-        return created.Id;
+        return (await CampaignFlow.StartAsync(cluster.Campaigns, rows, batchSize: count, definition)).Id;
     }
 }

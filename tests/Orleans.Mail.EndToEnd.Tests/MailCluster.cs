@@ -136,6 +136,38 @@ public sealed class MailCluster : IAsyncLifetime
         _otherChannel = GatewayConnection.Open($"http://127.0.0.1:{GrpcPort}", OtherTenantKey);
     }
 
+    /// <summary>
+    /// A cluster of its own whose silos send everything to <paramref name="smarthost"/> (a test's own receiver,
+    /// <c>host:port</c>) instead of the shared sink; <paramref name="configure"/> adds silo settings.
+    /// </summary>
+    public static async Task<MailCluster> StartWithSmarthostAsync(
+        string smarthost, Action<Dictionary<string, string>>? configure = null, int extraSilos = 0)
+    {
+        var cluster = new MailCluster
+        {
+            UseSmarthost = false,
+            StartReceiver = false,
+            ExtraSilos = extraSilos,
+            ConfigureSilo = env =>
+            {
+                env["Routing__Smarthost"] = smarthost;
+                configure?.Invoke(env);
+            },
+        };
+        try
+        {
+            await cluster.InitializeAsync();
+        }
+        catch
+        {
+            // Stop whatever did start before handing the failure on.
+            await cluster.DisposeAsync();
+            throw;
+        }
+
+        return cluster;
+    }
+
     /// <summary>Starts a silo (again, after <see cref="KillSiloAsync"/>) with the same configuration and ports.</summary>
     public async Task StartSiloAsync() =>
         _silo = await EngineProcess.StartAsync(RepositoryPaths.SiloDll, _siloEnvironment, SiloGatewayPort, TimeSpan.FromSeconds(90));

@@ -12,24 +12,15 @@ public sealed class PacingSignalTests
     public async Task C11_ReputationDeferral_SiteRestedNoConnectionsDuringWindowThenDeliveredWithOneMoreAttempt()
     {
         await using var receiver = await ScriptedSmtpServer.StartAsync();
-        await using var cluster = new MailCluster
+        await using var cluster = await MailCluster.StartWithSmarthostAsync(receiver.Endpoint, env =>
         {
-            UseSmarthost = false,
-            StartReceiver = false,
-            ConfigureSilo = env =>
-            {
-                env["Routing__Smarthost"] = receiver.Endpoint;
-                env["Pacing__ReputationRestSeconds"] = RestSeconds.ToString();
-                env["Retry__ThrottleRetrySeconds"] = "1";
-            },
-        };
-        await cluster.InitializeAsync();
+            env["Pacing__ReputationRestSeconds"] = RestSeconds.ToString();
+            env["Retry__ThrottleRetrySeconds"] = "1";
+        });
 
         var rows = new List<Recipient> { new() { Address = "reputation0@rest.example" } };
         rows.AddRange(Enumerable.Range(0, 5).Select(i => new Recipient { Address = $"fine{i}@rest.example" }));
-        var created = await cluster.Campaigns.CreateCampaignAsync(CampaignFlow.Definition());
-        await CampaignFlow.AddAsync(cluster.Campaigns, created.Id, rows, batchSize: 10);
-        await cluster.Campaigns.StartCampaignAsync(new StartCampaignRequest { CampaignId = created.Id });
+        var created = await CampaignFlow.StartAsync(cluster.Campaigns, rows, batchSize: 10);
 
         var done = await CampaignFlow.WaitCompletedAsync(cluster.Campaigns, created.Id, TimeSpan.FromMinutes(1));
 
@@ -52,29 +43,20 @@ public sealed class PacingSignalTests
         const int HostLimit = 3;
         // A slow receiver (20 ms per message) so that sessions pile up to our default of 10 connections.
         await using var receiver = await ScriptedSmtpServer.StartAsync(maxSessions: HostLimit, saveDelay: TimeSpan.FromMilliseconds(20));
-        await using var cluster = new MailCluster
+        await using var cluster = await MailCluster.StartWithSmarthostAsync(receiver.Endpoint, env =>
         {
-            UseSmarthost = false,
-            StartReceiver = false,
-            ConfigureSilo = env =>
-            {
-                env["Routing__Smarthost"] = receiver.Endpoint;
-                env["Pacing__MaxConnectionsPerDomain"] = "10";
-                env["Pacing__MessagesPerSecondPerDomain"] = "400";
-                env["Pacing__MessagesPerConnection"] = "100";
-                // No probing above the learned limit during the test.
-                env["Pacing__ConnectionRecoveryBatches"] = "100000";
-                // Idle sessions stay pooled long enough to matter.
-                env["Smtp__IdleConnectionMs"] = "30000";
-                env["Retry__ThrottleRetrySeconds"] = "1";
-            },
-        };
-        await cluster.InitializeAsync();
+            env["Pacing__MaxConnectionsPerDomain"] = "10";
+            env["Pacing__MessagesPerSecondPerDomain"] = "400";
+            env["Pacing__MessagesPerConnection"] = "100";
+            // No probing above the learned limit during the test.
+            env["Pacing__ConnectionRecoveryBatches"] = "100000";
+            // Idle sessions stay pooled long enough to matter.
+            env["Smtp__IdleConnectionMs"] = "30000";
+            env["Retry__ThrottleRetrySeconds"] = "1";
+        });
 
         var rows = Enumerable.Range(0, Count).Select(i => new Recipient { Address = $"user{i}@busy.example" }).ToList();
-        var created = await cluster.Campaigns.CreateCampaignAsync(CampaignFlow.Definition());
-        await CampaignFlow.AddAsync(cluster.Campaigns, created.Id, rows, batchSize: 500);
-        await cluster.Campaigns.StartCampaignAsync(new StartCampaignRequest { CampaignId = created.Id });
+        var created = await CampaignFlow.StartAsync(cluster.Campaigns, rows, batchSize: 500);
 
         var done = await CampaignFlow.WaitCompletedAsync(cluster.Campaigns, created.Id, TimeSpan.FromMinutes(2));
 
@@ -97,18 +79,11 @@ public sealed class PacingSignalTests
     {
         const int Count = 300;
         await using var receiver = await ScriptedSmtpServer.StartAsync();
-        await using var cluster = new MailCluster
+        await using var cluster = await MailCluster.StartWithSmarthostAsync(receiver.Endpoint, env =>
         {
-            UseSmarthost = false,
-            StartReceiver = false,
-            ConfigureSilo = env =>
-            {
-                env["Routing__Smarthost"] = receiver.Endpoint;
-                env["Pacing__MessagesPerConnection"] = "20";
-                env["Retry__ThrottleRetrySeconds"] = "2";
-            },
-        };
-        await cluster.InitializeAsync();
+            env["Pacing__MessagesPerConnection"] = "20";
+            env["Retry__ThrottleRetrySeconds"] = "2";
+        });
         var sites = new SiteService.SiteServiceClient(cluster.Channel);
 
         var rows = Enumerable.Range(0, Count).Select(i => new Recipient { Address = $"user{i}@later.example" }).ToList();
@@ -146,19 +121,12 @@ public sealed class PacingSignalTests
         const int Count = 20;
         const int SuspendSeconds = 4;
         await using var receiver = await ScriptedSmtpServer.StartAsync();
-        await using var cluster = new MailCluster
+        await using var cluster = await MailCluster.StartWithSmarthostAsync(receiver.Endpoint, env =>
         {
-            UseSmarthost = false,
-            StartReceiver = false,
-            ConfigureSilo = env =>
-            {
-                env["Routing__Smarthost"] = receiver.Endpoint;
-                env["Pacing__MaxConnectionsPerDomain"] = "1";
-                env["Pacing__MessagesPerConnection"] = "5";
-                env["Pacing__BlockSuspendSeconds"] = SuspendSeconds.ToString();
-            },
-        };
-        await cluster.InitializeAsync();
+            env["Pacing__MaxConnectionsPerDomain"] = "1";
+            env["Pacing__MessagesPerConnection"] = "5";
+            env["Pacing__BlockSuspendSeconds"] = SuspendSeconds.ToString();
+        });
 
         var rows = Enumerable.Range(0, Count).Select(i => new Recipient { Address = $"user{i}@blocking.example" }).ToList();
         var created = await cluster.Campaigns.CreateCampaignAsync(CampaignFlow.Definition());

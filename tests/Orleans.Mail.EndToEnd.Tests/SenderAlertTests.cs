@@ -10,20 +10,12 @@ public sealed class SenderAlertTests
     public async Task C14_AuthFailureAtEndOfData_BouncedAuthFailureAlertedNotSuppressed()
     {
         await using var receiver = await ScriptedSmtpServer.StartAsync();
-        await using var cluster = new MailCluster
-        {
-            UseSmarthost = false,
-            StartReceiver = false,
-            ConfigureSilo = env => env["Routing__Smarthost"] = receiver.Endpoint,
-        };
-        await cluster.InitializeAsync();
+        await using var cluster = await MailCluster.StartWithSmarthostAsync(receiver.Endpoint);
 
         var rows = Enumerable.Range(0, 3).Select(i => new Recipient { Address = $"authfail{i}@gmail-like.example" })
             .Concat(Enumerable.Range(0, 2).Select(i => new Recipient { Address = $"fine{i}@gmail-like.example" }))
             .ToList();
-        var created = await cluster.Campaigns.CreateCampaignAsync(CampaignFlow.Definition());
-        await CampaignFlow.AddAsync(cluster.Campaigns, created.Id, rows, batchSize: 10);
-        await cluster.Campaigns.StartCampaignAsync(new StartCampaignRequest { CampaignId = created.Id });
+        var created = await CampaignFlow.StartAsync(cluster.Campaigns, rows, batchSize: 10);
 
         var done = await CampaignFlow.WaitCompletedAsync(cluster.Campaigns, created.Id, TimeSpan.FromMinutes(1));
 

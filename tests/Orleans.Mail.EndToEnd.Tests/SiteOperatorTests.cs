@@ -70,9 +70,7 @@ public sealed class SiteOperatorTests(MailCluster cluster)
         Assert.Equal(("suspended", "maintenance window", domain), (suspended.State, suspended.Reason, suspended.Key));
 
         var rows = Enumerable.Range(0, 20).Select(i => new Recipient { Address = $"user{i}@{domain}" }).ToList();
-        var created = await cluster.Campaigns.CreateCampaignAsync(CampaignFlow.Definition());
-        await CampaignFlow.AddAsync(cluster.Campaigns, created.Id, rows, batchSize: 20);
-        await cluster.Campaigns.StartCampaignAsync(new StartCampaignRequest { CampaignId = created.Id });
+        var created = await CampaignFlow.StartAsync(cluster.Campaigns, rows, batchSize: 20);
         await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
 
         var held = await cluster.Campaigns.GetCampaignAsync(new GetCampaignRequest { CampaignId = created.Id });

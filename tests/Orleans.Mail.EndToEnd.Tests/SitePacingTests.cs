@@ -46,9 +46,7 @@ public sealed class SitePacingTests
         var rows = Enumerable.Range(0, Count)
             .Select(i => new Recipient { Address = i % 2 == 0 ? $"user{i}@alpha.example" : $"user{i}@beta.example" })
             .ToList();
-        var created = await cluster.Campaigns.CreateCampaignAsync(CampaignFlow.Definition());
-        await CampaignFlow.AddAsync(cluster.Campaigns, created.Id, rows, batchSize: 1000);
-        await cluster.Campaigns.StartCampaignAsync(new StartCampaignRequest { CampaignId = created.Id });
+        var created = await CampaignFlow.StartAsync(cluster.Campaigns, rows, batchSize: 1000);
 
         var done = await CampaignFlow.WaitCompletedAsync(cluster.Campaigns, created.Id, TimeSpan.FromSeconds(Count / Rate + 90));
 
@@ -102,9 +100,7 @@ public sealed class SitePacingTests
         await cluster.InitializeAsync();
 
         var rows = Enumerable.Range(0, 50).Select(i => new Recipient { Address = $"user{i}@capped.example" }).ToList();
-        var created = await cluster.Campaigns.CreateCampaignAsync(CampaignFlow.Definition());
-        await CampaignFlow.AddAsync(cluster.Campaigns, created.Id, rows, batchSize: 50);
-        await cluster.Campaigns.StartCampaignAsync(new StartCampaignRequest { CampaignId = created.Id });
+        var created = await CampaignFlow.StartAsync(cluster.Campaigns, rows, batchSize: 50);
         await Task.Delay(TimeSpan.FromSeconds(6), TestContext.Current.CancellationToken);
 
         var progress = await cluster.Campaigns.GetCampaignAsync(new GetCampaignRequest { CampaignId = created.Id });
@@ -124,26 +120,16 @@ public sealed class SitePacingTests
         const int Count = 900;
         const int SiteRate = 20;
         await using var receiver = await ScriptedSmtpServer.StartAsync();
-        await using var cluster = new MailCluster
+        await using var cluster = await MailCluster.StartWithSmarthostAsync(receiver.Endpoint, env =>
         {
-            UseSmarthost = false,
-            StartReceiver = false,
-            ExtraSilos = 2,
-            ConfigureSilo = env =>
-            {
-                env["Routing__Smarthost"] = receiver.Endpoint;
-                env["Pacing__MessagesPerSecondPerDomain"] = SiteRate.ToString();
-                env["Pacing__MaxConnectionsPerDomain"] = "3";
-                env["Pacing__BurstSeconds"] = "0.2";
-            },
-        };
-        await cluster.InitializeAsync();
+            env["Pacing__MessagesPerSecondPerDomain"] = SiteRate.ToString();
+            env["Pacing__MaxConnectionsPerDomain"] = "3";
+            env["Pacing__BurstSeconds"] = "0.2";
+        }, extraSilos: 2);
         var sites = new SiteService.SiteServiceClient(cluster.Channel);
 
         var rows = Enumerable.Range(0, Count).Select(i => new Recipient { Address = $"user{i}@failover.example" }).ToList();
-        var created = await cluster.Campaigns.CreateCampaignAsync(CampaignFlow.Definition());
-        await CampaignFlow.AddAsync(cluster.Campaigns, created.Id, rows, batchSize: 900);
-        await cluster.Campaigns.StartCampaignAsync(new StartCampaignRequest { CampaignId = created.Id });
+        var created = await CampaignFlow.StartAsync(cluster.Campaigns, rows, batchSize: 900);
         await Task.Delay(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
         var before = await sites.GetSiteAsync(new GetSiteRequest { Domain = "failover.example" });

@@ -36,7 +36,7 @@ public sealed class HostCircuitBreakersTests
             BreakerFailures = 3, BreakerOpenSeconds = 60,
         });
         await using var pool = new SmtpSessionPool(new SmtpConnector(settings), settings, TimeProvider.System, new HostCircuitBreakers(settings, TimeProvider.System));
-        var sender = new SmtpBatchSender(new DeadRoute(port), pool, NullLogger<SmtpBatchSender>.Instance);
+        var sender = new SmtpBatchSender(new FixedRouter(new SmtpEndpoint("127.0.0.1", port)), pool, NullLogger<SmtpBatchSender>.Instance);
 
         var outcomes = new List<SendOutcome>();
         for (var i = 0; i < 5; i++)
@@ -49,11 +49,5 @@ public sealed class HostCircuitBreakersTests
         Assert.All(outcomes, o => Assert.Equal(SendResultKind.Temporary, o.Kind));
         Assert.Equal([false, false, false, true, true], outcomes.Select(o => o.NotTried));
         Assert.Contains("circuit breaker", outcomes[4].Reply, StringComparison.Ordinal);
-    }
-
-    private sealed class DeadRoute(int port) : IMailRouter
-    {
-        public ValueTask<RouteResolution> ResolveAsync(string domain, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(RouteResolution.To([new SmtpEndpoint("127.0.0.1", port)]));
     }
 }

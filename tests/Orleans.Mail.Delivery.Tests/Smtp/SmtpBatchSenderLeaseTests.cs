@@ -14,7 +14,7 @@ public sealed class SmtpBatchSenderLeaseTests
     {
         await using var server = await ScriptedSmtpServer.StartAsync();
         await using var pool = Pool();
-        var sender = new SmtpBatchSender(new SingleRoute(server.Endpoint), pool, NullLogger<SmtpBatchSender>.Instance);
+        var sender = new SmtpBatchSender(new FixedRouter(SmtpEndpoint.Parse(server.Endpoint)), pool, NullLogger<SmtpBatchSender>.Instance);
         var messages = Enumerable.Range(0, 3).Select(i => Message($"user{i}@example.org")).ToArray();
         var sessionsBefore = server.SessionStarts.Count; // the start-up probe's
 
@@ -30,7 +30,7 @@ public sealed class SmtpBatchSenderLeaseTests
         // 300 ms per message, a limit 500 ms away: two messages start in time, the rest wait for the next lease.
         await using var server = await ScriptedSmtpServer.StartAsync(saveDelay: TimeSpan.FromMilliseconds(300));
         await using var pool = Pool();
-        var sender = new SmtpBatchSender(new SingleRoute(server.Endpoint), pool, NullLogger<SmtpBatchSender>.Instance);
+        var sender = new SmtpBatchSender(new FixedRouter(SmtpEndpoint.Parse(server.Endpoint)), pool, NullLogger<SmtpBatchSender>.Instance);
         var messages = Enumerable.Range(0, 6).Select(i => Message($"user{i}@example.org")).ToArray();
 
         var outcomes = await sender.SendAsync("example.org", messages, 10, null, DateTimeOffset.UtcNow.AddMilliseconds(500), Cancel);
@@ -39,11 +39,5 @@ public sealed class SmtpBatchSenderLeaseTests
         Assert.InRange(delivered, 1, 3);
         Assert.All(outcomes.Where(o => o.Kind != SendResultKind.Delivered), o => Assert.True(o.NotTried));
         Assert.Equal(delivered, server.Received.Count);
-    }
-
-    private sealed class SingleRoute(string endpoint) : IMailRouter
-    {
-        public ValueTask<RouteResolution> ResolveAsync(string domain, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(RouteResolution.To([SmtpEndpoint.Parse(endpoint)]));
     }
 }

@@ -43,7 +43,7 @@ public sealed class SmtpSessionPoolConnectRateTests
         var endpoint = SmtpEndpoint.Parse(server.Endpoint);
         var budget = new SessionBudget("provider:slow", int.MaxValue, ConnectsPerMinute: 1);
         var held = await pool.RentAsync(endpoint, requireTls: false, budget, Cancel);
-        var sender = new SmtpBatchSender(new SingleRoute(endpoint), pool, NullLogger<SmtpBatchSender>.Instance);
+        var sender = new SmtpBatchSender(new FixedRouter(endpoint), pool, NullLogger<SmtpBatchSender>.Instance);
 
         var outcomes = await sender.SendAsync("example.org", [Message("user@example.org")], 10, budget, null, Cancel);
 
@@ -52,11 +52,5 @@ public sealed class SmtpSessionPoolConnectRateTests
         Assert.Contains("new connections", outcome.Reply, StringComparison.Ordinal);
         Assert.Empty(server.Received);
         await pool.ReturnAsync(held, healthy: true, maxMessages: 100, budget);
-    }
-
-    private sealed class SingleRoute(SmtpEndpoint endpoint) : IMailRouter
-    {
-        public ValueTask<RouteResolution> ResolveAsync(string domain, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(RouteResolution.To([endpoint]));
     }
 }

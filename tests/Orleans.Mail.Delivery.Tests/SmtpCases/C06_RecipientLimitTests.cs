@@ -115,10 +115,4 @@ public sealed class C06_RecipientLimitTests
             : new SmtpBatchSender(new FixedRouter(SmtpEndpoint.Parse(endpoint)), pool, NullLogger<SmtpBatchSender>.Instance);
         return await sender.SendAsync("example.org", messages, 10, Cancel).WaitAsync(TimeSpan.FromSeconds(60), Cancel);
     }
-
-    private sealed class FixedRouter(SmtpEndpoint endpoint) : IMailRouter
-    {
-        public ValueTask<RouteResolution> ResolveAsync(string domain, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(RouteResolution.To([endpoint]));
-    }
 }

@@ -48,7 +48,8 @@ internal static class SmtpCaseHarness
         return await sender.SendAsync(domain, messages, 10, Cancel).WaitAsync(TimeSpan.FromSeconds(60), Cancel);
     }
 
-    private sealed class FixedRouter(SmtpEndpoint endpoint) : IMailRouter
+    /// <summary>Routes every domain to one endpoint.</summary>
+    internal sealed class FixedRouter(SmtpEndpoint endpoint) : IMailRouter
     {
         public ValueTask<RouteResolution> ResolveAsync(string domain, CancellationToken cancellationToken = default) =>
             ValueTask.FromResult(RouteResolution.To([endpoint]));
