@@ -10,26 +10,10 @@ source "$here/lib/services.sh"
 root=$(om_root)
 list=${1:-$root/samples/recipients-10k.csv}
 
-command -v dotnet >/dev/null || om_die "the .NET 10 SDK is required (dotnet not on PATH)"
-om_require_packages
-OM_STATE=$(mktemp -d /tmp/orleans-mail-demo.XXXXXX)
-chmod 755 "$OM_STATE"
-trap om_stop_all EXIT
-om_log "work folder: $OM_STATE"
-
-om_build
-
-OM_PG_DIR="$OM_STATE/postgres"
-pg_port=$(om_free_port)
-om_log "starting PostgreSQL on 127.0.0.1:$pg_port"
-om_pg_start "$OM_PG_DIR" "$pg_port"
-OM_PG_CONN="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=orleans_mail;Maximum Pool Size=50"
-
-sink_port=$(om_free_port)
-sink_dir="$OM_STATE/sink"
-om_log "starting smtp-sink on 127.0.0.1:$sink_port (messages written to $sink_dir)"
-OM_PIDS+=($(om_sink_start "$sink_dir" "$sink_port"))
-om_wait_port "$sink_port" 10 || om_die "smtp-sink did not start"
+om_prepare demo
+om_start_backing_services
+sink_port=$OM_SINK_PORT
+sink_dir=$OM_SINK_DIR
 
 if [ ! -f "$list" ]; then
   om_log "generating $list"

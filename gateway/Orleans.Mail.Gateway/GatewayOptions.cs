@@ -64,4 +64,19 @@ public sealed class GatewayOptions
     /// <summary>The service id (must match the silos'). Default <c>orleans-mail</c>.</summary>
     [Required]
     public string ServiceId { get; set; } = "orleans-mail";
+
+    /// <summary>
+    /// Back-pressure bound: while the spool holds at least this many messages queued, deferred or in flight
+    /// (all tenants), <c>SendMessage</c> and <c>AddRecipients</c> answer <c>RESOURCE_EXHAUSTED</c> with a retry
+    /// hint instead of accepting more. 0 turns the bound off. Default 5,000,000.
+    /// </summary>
+    [Range(0, long.MaxValue)]
+    public long MaxBacklogMessages { get; set; } = 5_000_000;
+
+    /// <summary>
+    /// The retry hint sent with <c>RESOURCE_EXHAUSTED</c>, in s: the <c>grpc-retry-pushback-ms</c> trailer
+    /// (gRFC A6) and the error text. Default 30.
+    /// </summary>
+    [Range(1, 3600)]
+    public int BacklogRetryAfterSeconds { get; set; } = 30;
 }

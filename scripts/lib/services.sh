@@ -4,6 +4,35 @@
 
 OM_PIDS=()
 
+# om_prepare NAME: what every script does first: checks for dotnet, installs missing Debian packages (as
+# root), makes the work folder OM_STATE (/tmp/orleans-mail-NAME.*), arranges for om_stop_all on exit, builds.
+om_prepare() {
+  command -v dotnet >/dev/null || om_die "the .NET 10 SDK is required (dotnet not on PATH)"
+  om_require_packages
+  OM_STATE=$(mktemp -d "/tmp/orleans-mail-$1.XXXXXX")
+  chmod 755 "$OM_STATE"
+  trap om_stop_all EXIT
+  om_log "work folder: $OM_STATE"
+  om_build
+}
+
+# om_start_backing_services: a private PostgreSQL (OM_PG_DIR, OM_PG_CONN) and a Postfix smtp-sink receiver
+# (OM_SINK_PORT, writing to OM_SINK_DIR), both on loopback and free ports, both stopped by om_stop_all.
+om_start_backing_services() {
+  local pg_port
+  OM_PG_DIR="$OM_STATE/postgres"
+  pg_port=$(om_free_port)
+  om_log "starting PostgreSQL on 127.0.0.1:$pg_port"
+  om_pg_start "$OM_PG_DIR" "$pg_port"
+  OM_PG_PORT=$pg_port
+  OM_PG_CONN="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=orleans_mail;Maximum Pool Size=50"
+  OM_SINK_PORT=$(om_free_port)
+  OM_SINK_DIR="$OM_STATE/sink"
+  om_log "starting smtp-sink on 127.0.0.1:$OM_SINK_PORT (messages written to $OM_SINK_DIR)"
+  OM_PIDS+=($(om_sink_start "$OM_SINK_DIR" "$OM_SINK_PORT"))
+  om_wait_port "$OM_SINK_PORT" 10 || om_die "smtp-sink did not start"
+}
+
 # om_build: builds the solution once (Release) so the scripts run the same binaries every time.
 om_build() {
   local root; root=$(om_root)

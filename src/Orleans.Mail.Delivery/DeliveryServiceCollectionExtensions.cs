@@ -20,7 +20,9 @@ public static class DeliveryServiceCollectionExtensions
     public static IServiceCollection AddMailDelivery(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.SourceAddress.Length == 0 || System.Net.IPAddress.TryParse(o.SourceAddress, out _), "Smtp:SourceAddress must be an IP address literal of this host.")
+            .ValidateOnStart();
         services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.Section)
             .Validate(RoutesAreValid, "Routing: Smarthost and every Routes value must be host:port with a port in 1-65535, and MxPort in 1-65535.")
             .ValidateOnStart();

@@ -70,4 +70,19 @@ public sealed class SmtpOptions
     /// <summary>How long an open circuit keeps a dead MX host untried, in s, before one connection tests it. Default 60.</summary>
     [Range(1, 3600)]
     public int BreakerOpenSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// The local IP address outgoing SMTP connections are made from (an IPv4 or IPv6 literal of this host):
+    /// the source IP receivers see and judge reputation by, and what an SPF record must list. Connections to
+    /// addresses of the other family are made from the system's choice. Default empty: the system chooses.
+    /// </summary>
+    [RegularExpression(@"^[0-9A-Fa-f.:]*$", ErrorMessage = "Smtp:SourceAddress must be an IPv4 or IPv6 address literal.")]
+    public string SourceAddress { get; set; } = string.Empty;
+
+    /// <summary>The parsed <see cref="SourceAddress"/>, or null when none is set.</summary>
+    /// <exception cref="FormatException">It is set but not an IP address literal (also refused when the host starts).</exception>
+    public System.Net.IPAddress? SourceIp() =>
+        SourceAddress.Length == 0 ? null
+        : System.Net.IPAddress.TryParse(SourceAddress, out var ip) ? ip
+        : throw new FormatException($"Smtp:SourceAddress '{SourceAddress}' is not an IP address literal.");
 }

@@ -107,27 +107,46 @@ public sealed class DeliveryQueue(NpgsqlDataSource dataSource, TimeProvider time
     }
 
     /// <summary>
-    /// The campaigns with messages waiting (queued or deferred) on <paramref name="domain"/>, in id order: a
-    /// skip scan of the lane index, one probe per campaign however long its backlog.
+    /// The campaign lanes with messages waiting (queued or deferred, due or not) on these recipient domains:
+    /// one (domain, campaign id) pair per campaign and domain, in domain then id order. A skip scan of the
+    /// lane index in one round trip: one probe per pair, however long each backlog.
     /// </summary>
-    public async Task<IReadOnlyList<Guid>> CampaignsWaitingAsync(string domain, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<(string Domain, Guid Campaign)>> LanesWaitingAsync(
+        IReadOnlyList<string> domains, CancellationToken cancellationToken = default)
     {
+        if (domains.Count == 0)
+        {
+            return [];
+        }
+
         await using var command = dataSource.CreateCommand(
-            "WITH RECURSIVE lanes(campaign_id) AS ( " +
-            "  (SELECT campaign_id FROM spool WHERE domain = $1 AND state IN (2, 4) AND campaign_id IS NOT NULL ORDER BY campaign_id LIMIT 1) " +
+            "WITH RECURSIVE lanes(domain, campaign_id) AS ( " +
+            "  SELECT d.domain, (SELECT s.campaign_id FROM spool s WHERE s.domain = d.domain AND s.state IN (2, 4) " +
+            "                    AND s.campaign_id IS NOT NULL ORDER BY s.campaign_id LIMIT 1) " +
+            "  FROM unnest($1::text[]) AS d(domain) " +
             "  UNION ALL " +
-            "  SELECT (SELECT s.campaign_id FROM spool s WHERE s.domain = $1 AND s.state IN (2, 4) AND s.campaign_id > l.campaign_id " +
-            "          ORDER BY s.campaign_id LIMIT 1) FROM lanes l WHERE l.campaign_id IS NOT NULL) " +
-            "SELECT campaign_id FROM lanes WHERE campaign_id IS NOT NULL");
-        command.Parameters.Add(new() { Value = domain });
-        var campaigns = new List<Guid>();
+            "  SELECT l.domain, (SELECT s.campaign_id FROM spool s WHERE s.domain = l.domain AND s.state IN (2, 4) " +
+            "                    AND s.campaign_id > l.campaign_id ORDER BY s.campaign_id LIMIT 1) " +
+            "  FROM lanes l WHERE l.campaign_id IS NOT NULL) " +
+            "SELECT domain, campaign_id FROM lanes WHERE campaign_id IS NOT NULL ORDER BY domain, campaign_id");
+        command.Parameters.Add(new() { Value = domains.Distinct(StringComparer.Ordinal).ToArray() });
+        var lanes = new List<(string, Guid)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            campaigns.Add(reader.GetGuid(0));
+            lanes.Add((reader.GetString(0), reader.GetGuid(1)));
         }
 
-        return campaigns;
+        return lanes;
+    }
+
+    /// <summary>Messages queued, deferred or in flight over the whole spool (campaign drafts not counted).</summary>
+    public async Task<long> CountBacklogAsync(CancellationToken cancellationToken = default)
+    {
+        // Two counts, each answered from its partial index (ready rows, leased rows).
+        await using var command = dataSource.CreateCommand(
+            "SELECT (SELECT count(*) FROM spool WHERE state IN (2, 4)) + (SELECT count(*) FROM spool WHERE state = 3)");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>Messages of these recipient domains waiting in the spool (queued or deferred, due or not).</summary>

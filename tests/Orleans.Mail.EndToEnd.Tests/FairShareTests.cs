@@ -5,6 +5,7 @@ using Orleans.Mail.TestSupport;
 namespace Orleans.Mail.EndToEnd.Tests;
 
 /// <summary>Issue 4, fair share: transactional messages go ahead of a campaign's backlog on the same site.</summary>
+[Collection(TimingCollection.Name)]
 public sealed class FairShareTests
 {
     [Fact]
@@ -48,40 +49,58 @@ public sealed class FairShareTests
     }
 
     [Fact]
-    public async Task TwoCampaignsWeighted3And1_OneSite_ShareItsBudgetInProportion()
+    public async Task TwoCampaignsWeighted3And1_OnDifferentDomainsOfOneProviderSite_ShareItsBudgetByWeightNotByDomain()
     {
-        const int Each = 300;
+        const int Heavy = 500;
+        const int Light = 300;
+        const int Window = 160;
         await using var receiver = await ScriptedSmtpServer.StartAsync();
-        await using var cluster = await MailCluster.StartWithSmarthostAsync(receiver.Endpoint, env =>
+        // Three domains hosted by one provider (by their MX names): one site, one budget.
+        await using var dns = await Dnsmasq.StartAsync(new DnsmasqConfig()
+            .Mx("heavy.example", "aspmx.l.google.com", 10)
+            .Mx("light-a.example", "aspmx.l.google.com", 10)
+            .Mx("light-b.example", "alt1.aspmx.l.google.com", 10)
+            .Host("aspmx.l.google.com", "127.0.0.1")
+            .Host("alt1.aspmx.l.google.com", "127.0.0.1"), TestContext.Current.CancellationToken);
+        await using var cluster = await MailCluster.StartWithMxAsync(dns.Server, receiver.Port, env =>
         {
-            env["Pacing__MessagesPerSecondPerDomain"] = "40";
-            env["Pacing__MessagesPerConnection"] = "4";
+            env["Sites__Providers__google__MessagesPerSecond"] = "40";
+            env["Sites__Providers__google__MessagesPerConnection"] = "4";
         });
 
-        var heavy = await StartAsync(cluster, "heavy", weight: 3, Each);
-        var light = await StartAsync(cluster, "light", weight: 1, Each);
+        // The heavy campaign (weight 3) on one domain; the light one (weight 1) on two: sharing by domain
+        // would give the light one two thirds, sharing by campaign weight gives it a quarter.
+        var heavyAddresses = Enumerable.Range(0, Heavy).Select(i => $"heavy{i}@heavy.example").ToArray();
+        var lightAddresses = Enumerable.Range(0, Light).Select(i => $"light{i}@light-{(i % 2 == 0 ? 'a' : 'b')}.example").ToArray();
+        var heavy = await StartAsync(cluster, weight: 3, heavyAddresses);
+        var light = await StartAsync(cluster, weight: 1, lightAddresses);
 
         await CampaignFlow.WaitCompletedAsync(cluster.Campaigns, heavy, TimeSpan.FromMinutes(2));
         var lightDone = await CampaignFlow.WaitCompletedAsync(cluster.Campaigns, light, TimeSpan.FromMinutes(2));
 
-        Assert.Equal((Each, 1), ((int)lightDone.Delivered, lightDone.Weight));
-        var order = Enumerable.Range(0, Each).Select(i => ("heavy", receiver.ReceivedAt($"heavy{i}@weights.example")!.Value))
-            .Concat(Enumerable.Range(0, Each).Select(i => ("light", receiver.ReceivedAt($"light{i}@weights.example")!.Value)))
+        Assert.Equal((Light, 1), ((int)lightDone.Delivered, lightDone.Weight));
+        var order = heavyAddresses.Select(a => ("heavy", receiver.ReceivedAt(a)!.Value))
+            .Concat(lightAddresses.Select(a => ("light", receiver.ReceivedAt(a)!.Value)))
             .OrderBy(r => r.Value)
             .Select(r => r.Item1)
             .ToArray();
-        // While both have messages waiting (after the site has seen both), the heavy one gets three quarters.
-        var shared = order.Skip(100).Take(160).ToArray();
+        // While both have messages waiting: a window that starts once the site has seen the light campaign
+        // (20 messages after its first) and ends before either could have run out.
+        var from = Array.IndexOf(order, "light") + 20;
+        var shared = order.Skip(from).Take(Window).ToArray();
         var heavyShare = shared.Count(c => c == "heavy");
-        TestContext.Current.TestOutputHelper?.WriteLine($"weights 3:1 on one site: {heavyShare} of 160 messages to the heavy campaign (expected 120)");
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"weights 3:1 on one site, heavy on 1 domain, light on 2: {heavyShare} of {Window} messages to the heavy campaign (expected 120); " +
+            $"light campaign's first message was number {from - 19}");
+        Assert.Equal(Window, shared.Length);
         Assert.InRange(heavyShare, 105, 135);
     }
 
-    private static async Task<string> StartAsync(MailCluster cluster, string prefix, int weight, int count)
+    private static async Task<string> StartAsync(MailCluster cluster, int weight, IEnumerable<string> addresses)
     {
         var definition = CampaignFlow.Definition();
         definition.Weight = weight;
-        var rows = Enumerable.Range(0, count).Select(i => new Recipient { Address = $"{prefix}{i}@weights.example" }).ToList();
-        return (await CampaignFlow.StartAsync(cluster.Campaigns, rows, batchSize: count, definition)).Id;
+        var rows = addresses.Select(a => new Recipient { Address = a }).ToList();
+        return (await CampaignFlow.StartAsync(cluster.Campaigns, rows, batchSize: rows.Count, definition)).Id;
     }
 }

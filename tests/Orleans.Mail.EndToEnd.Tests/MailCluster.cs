@@ -26,6 +26,8 @@ public sealed class MailCluster : IAsyncLifetime
     private EngineProcess? _silo;
     private readonly List<EngineProcess> _extraSilos = [];
     private readonly List<int> _extraSiloPorts = [];
+    private readonly List<EngineProcess> _extraGateways = [];
+    private Dictionary<string, string> _gatewayEnvironment = [];
     private EngineProcess? _gateway;
     private GrpcChannel? _channel;
     private GrpcChannel? _otherChannel;
@@ -54,8 +56,17 @@ public sealed class MailCluster : IAsyncLifetime
     /// <summary>Silos started besides the first (same database and cluster, their own ports). Default 0.</summary>
     public int ExtraSilos { get; init; }
 
+    /// <summary>
+    /// When true each silo sends from its own loopback source address (<c>Smtp:SourceAddress</c>): the first
+    /// 127.0.0.11, extra silo n 127.0.0.(12+n), so a receiver can tell which silo delivered what.
+    /// </summary>
+    public bool SourceAddressPerSilo { get; init; }
+
     /// <summary>Extra silo settings (environment variables) applied last.</summary>
     public Action<Dictionary<string, string>>? ConfigureSilo { get; init; }
+
+    /// <summary>Adds or overrides gateway settings (environment variables) before it starts.</summary>
+    public Action<Dictionary<string, string>>? ConfigureGateway { get; init; }
 
     public CampaignService.CampaignServiceClient Campaigns => new(_channel!);
 
@@ -111,10 +122,19 @@ public sealed class MailCluster : IAsyncLifetime
         _siloEnvironment["Unsubscribe__BaseUrl"] = UnsubscribeBaseUrl;
         _siloEnvironment["Unsubscribe__Secret"] = UnsubscribeSecret;
         ConfigureSilo?.Invoke(_siloEnvironment);
-        await StartSiloAsync();
-        await Task.WhenAll(Enumerable.Range(0, ExtraSilos).Select(_ => StartExtraSiloAsync()));
+        if (SourceAddressPerSilo)
+        {
+            _siloEnvironment["Smtp__SourceAddress"] = SourceAddressOf(0);
+        }
 
-        _gateway = await EngineProcess.StartAsync(RepositoryPaths.GatewayDll, new Dictionary<string, string>
+        await StartSiloAsync();
+        await Task.WhenAll(Enumerable.Range(0, ExtraSilos).Select(StartExtraSiloAsync));
+        if (ExtraSilos > 0)
+        {
+            await WaitForActiveSilosAsync(1 + ExtraSilos, TimeSpan.FromSeconds(60));
+        }
+
+        var gatewayEnvironment = new Dictionary<string, string>
         {
             ["ConnectionStrings__Cluster"] = ConnectionString,
             ["Gateway__GrpcPort"] = GrpcPort.ToString(),
@@ -131,7 +151,10 @@ public sealed class MailCluster : IAsyncLifetime
             [$"Gateway__ApiKeys__{ApiKey}"] = "tenant-a",
             [$"Gateway__ApiKeys__{OtherTenantKey}"] = "tenant-b",
             ["Logging__LogLevel__Default"] = "Warning",
-        }, GrpcPort, TimeSpan.FromSeconds(90));
+        };
+        ConfigureGateway?.Invoke(gatewayEnvironment);
+        _gatewayEnvironment = gatewayEnvironment;
+        _gateway = await EngineProcess.StartAsync(RepositoryPaths.GatewayDll, gatewayEnvironment, GrpcPort, TimeSpan.FromSeconds(90));
         _channel = GatewayConnection.Open($"http://127.0.0.1:{GrpcPort}", ApiKey);
         _otherChannel = GatewayConnection.Open($"http://127.0.0.1:{GrpcPort}", OtherTenantKey);
     }
@@ -140,19 +163,38 @@ public sealed class MailCluster : IAsyncLifetime
     /// A cluster of its own whose silos send everything to <paramref name="smarthost"/> (a test's own receiver,
     /// <c>host:port</c>) instead of the shared sink; <paramref name="configure"/> adds silo settings.
     /// </summary>
-    public static async Task<MailCluster> StartWithSmarthostAsync(
-        string smarthost, Action<Dictionary<string, string>>? configure = null, int extraSilos = 0)
+    public static Task<MailCluster> StartWithSmarthostAsync(
+        string smarthost, Action<Dictionary<string, string>>? configure = null, int extraSilos = 0) =>
+        StartOwnAsync(env =>
+        {
+            env["Routing__Smarthost"] = smarthost;
+            configure?.Invoke(env);
+        }, extraSilos, sourceAddressPerSilo: false);
+
+    /// <summary>
+    /// A cluster of its own that routes by MX look-ups against <paramref name="dnsServer"/> (a test's dnsmasq,
+    /// <c>ip:port</c>) and connects to every MX host on <paramref name="mxPort"/> (a test's receiver);
+    /// <paramref name="configure"/> adds silo settings.
+    /// </summary>
+    public static Task<MailCluster> StartWithMxAsync(
+        string dnsServer, int mxPort, Action<Dictionary<string, string>>? configure = null, int extraSilos = 0, bool sourceAddressPerSilo = false) =>
+        StartOwnAsync(env =>
+        {
+            env["Dns__Servers__0"] = dnsServer;
+            env["Dns__TimeoutMs"] = "1000";
+            env["Routing__MxPort"] = mxPort.ToString();
+            configure?.Invoke(env);
+        }, extraSilos, sourceAddressPerSilo);
+
+    private static async Task<MailCluster> StartOwnAsync(Action<Dictionary<string, string>> configure, int extraSilos, bool sourceAddressPerSilo)
     {
         var cluster = new MailCluster
         {
             UseSmarthost = false,
             StartReceiver = false,
             ExtraSilos = extraSilos,
-            ConfigureSilo = env =>
-            {
-                env["Routing__Smarthost"] = smarthost;
-                configure?.Invoke(env);
-            },
+            SourceAddressPerSilo = sourceAddressPerSilo,
+            ConfigureSilo = configure,
         };
         try
         {
@@ -172,18 +214,86 @@ public sealed class MailCluster : IAsyncLifetime
     public async Task StartSiloAsync() =>
         _silo = await EngineProcess.StartAsync(RepositoryPaths.SiloDll, _siloEnvironment, SiloGatewayPort, TimeSpan.FromSeconds(90));
 
-    private async Task StartExtraSiloAsync()
+    /// <summary>The source address of silo <paramref name="index"/> (0: the first) with <see cref="SourceAddressPerSilo"/>.</summary>
+    public static string SourceAddressOf(int index) => $"127.0.0.{11 + index}";
+
+    private async Task StartExtraSiloAsync(int index)
     {
         var environment = new Dictionary<string, string>(_siloEnvironment)
         {
             ["Silo__SiloPort"] = FreePort.Next().ToString(),
             ["Silo__GatewayPort"] = FreePort.Next().ToString(),
         };
+        if (SourceAddressPerSilo)
+        {
+            environment["Smtp__SourceAddress"] = SourceAddressOf(index + 1);
+        }
+
         var silo = await EngineProcess.StartAsync(RepositoryPaths.SiloDll, environment, int.Parse(environment["Silo__GatewayPort"]), TimeSpan.FromSeconds(90));
         lock (_extraSilos)
         {
             _extraSilos.Add(silo);
             _extraSiloPorts.Add(int.Parse(environment["Silo__SiloPort"]));
+        }
+    }
+
+    /// <summary>
+    /// Waits until the membership table lists <paramref name="count"/> active silos (Orleans status 3), plus two
+    /// seconds for every silo to hear of them, so placement sees the whole cluster from the first call.
+    /// </summary>
+    private async Task WaitForActiveSilosAsync(int count, TimeSpan timeout)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM orleans_membership WHERE status = 3", connection);
+            if ((long)(await command.ExecuteScalarAsync())! >= count)
+            {
+                break;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{count} silos were not all active after {timeout.TotalSeconds} s.\n{Diagnostics}");
+            }
+
+            await Task.Delay(200);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
+    }
+
+    /// <summary>The extra silos' silo-to-silo ports, in start order.</summary>
+    public IReadOnlyList<int> ExtraSiloPorts => _extraSiloPorts.ToArray();
+
+    /// <summary>kill -9 of extra silo <paramref name="index"/> (0: the first extra one).</summary>
+    public Task KillExtraSiloAsync(int index) => _extraSilos[index].KillAsync();
+
+    /// <summary>SIGTERM of extra silo <paramref name="index"/>; true when it stopped gracefully within <paramref name="timeout"/>.</summary>
+    public Task<bool> TerminateExtraSiloAsync(int index, TimeSpan timeout) => _extraSilos[index].TerminateAsync(timeout);
+
+    /// <summary>Starts another gateway on the same cluster (same keys and settings); returns its gRPC port.</summary>
+    public async Task<int> StartExtraGatewayAsync()
+    {
+        var environment = new Dictionary<string, string>(_gatewayEnvironment)
+        {
+            ["Gateway__GrpcPort"] = FreePort.Next().ToString(),
+            ["Gateway__AdminPort"] = FreePort.Next().ToString(),
+            ["Gateway__PublicPort"] = FreePort.Next().ToString(),
+        };
+        var port = int.Parse(environment["Gateway__GrpcPort"]);
+        _extraGateways.Add(await EngineProcess.StartAsync(RepositoryPaths.GatewayDll, environment, port, TimeSpan.FromSeconds(90)));
+        return port;
+    }
+
+    /// <summary>kill -9 of the first gateway.</summary>
+    public async Task KillGatewayAsync()
+    {
+        if (_gateway is not null)
+        {
+            await _gateway.KillAsync();
         }
     }
 
@@ -229,6 +339,11 @@ public sealed class MailCluster : IAsyncLifetime
         if (_silo is not null)
         {
             await _silo.DisposeAsync();
+        }
+
+        foreach (var gateway in _extraGateways)
+        {
+            await gateway.DisposeAsync();
         }
 
         foreach (var silo in _extraSilos)

@@ -14,18 +14,7 @@ public sealed class MxDeliveryTests
             .Mx("mixed.example", "mx.mixed.example", 10)
             .Host("mx.mixed.example", "127.0.0.1")
             .NullMx("nullmx.example"), TestContext.Current.CancellationToken);
-        await using var cluster = new MailCluster
-        {
-            UseSmarthost = false,
-            StartReceiver = false,
-            ConfigureSilo = env =>
-            {
-                env["Dns__Servers__0"] = dns.Server;
-                env["Dns__TimeoutMs"] = "1000";
-                env["Routing__MxPort"] = receiver.Port.ToString();
-            },
-        };
-        await cluster.InitializeAsync();
+        await using var cluster = await MailCluster.StartWithMxAsync(dns.Server, receiver.Port);
 
         // C29: an envelope sender in a null-MX domain could never receive its bounces.
         var nullSender = CampaignFlow.Definition();

@@ -7,6 +7,7 @@ namespace Orleans.Mail.EndToEnd.Tests;
 /// Issue 4: domains whose MX hosts belong to one provider are one site with one budget, and that budget
 /// holds for a cluster of three silos, measured from the receiver's own timestamps.
 /// </summary>
+[Collection(TimingCollection.Name)]
 public sealed class SitePacingTests
 {
     private const int Rate = 50;
@@ -23,25 +24,15 @@ public sealed class SitePacingTests
             .Mx("beta.example", "gmail-smtp-in.l.google.com", 5)
             .Host("aspmx.l.google.com", "127.0.0.1")
             .Host("gmail-smtp-in.l.google.com", "127.0.0.1"), TestContext.Current.CancellationToken);
-        await using var cluster = new MailCluster
+        await using var cluster = await MailCluster.StartWithMxAsync(dns.Server, receiver.Port, env =>
         {
-            UseSmarthost = false,
-            StartReceiver = false,
-            ExtraSilos = 2,
-            ConfigureSilo = env =>
-            {
-                env["Dns__Servers__0"] = dns.Server;
-                env["Dns__TimeoutMs"] = "1000";
-                env["Routing__MxPort"] = receiver.Port.ToString();
-                env["Sites__Providers__google__MessagesPerSecond"] = Rate.ToString();
-                env["Sites__Providers__google__MaxConnections"] = Connections.ToString();
-                // The per-domain default is far above: only the site's budget can explain the pace.
-                env["Pacing__MessagesPerSecondPerDomain"] = "1000";
-                // Bursts of at most 0.2 s of the rate (10 messages) after any pause.
-                env["Pacing__BurstSeconds"] = "0.2";
-            },
-        };
-        await cluster.InitializeAsync();
+            env["Sites__Providers__google__MessagesPerSecond"] = Rate.ToString();
+            env["Sites__Providers__google__MaxConnections"] = Connections.ToString();
+            // The per-domain default is far above: only the site's budget can explain the pace.
+            env["Pacing__MessagesPerSecondPerDomain"] = "1000";
+            // Bursts of at most 0.2 s of the rate (10 messages) after any pause.
+            env["Pacing__BurstSeconds"] = "0.2";
+        }, extraSilos: 2);
 
         var rows = Enumerable.Range(0, Count)
             .Select(i => new Recipient { Address = i % 2 == 0 ? $"user{i}@alpha.example" : $"user{i}@beta.example" })
@@ -83,21 +74,12 @@ public sealed class SitePacingTests
         await using var dns = await Dnsmasq.StartAsync(new DnsmasqConfig()
             .Mx("capped.example", "in1.capped-host.example", 10)
             .Host("in1.capped-host.example", "127.0.0.1"), TestContext.Current.CancellationToken);
-        await using var cluster = new MailCluster
+        await using var cluster = await MailCluster.StartWithMxAsync(dns.Server, receiver.Port, env =>
         {
-            UseSmarthost = false,
-            StartReceiver = false,
-            ConfigureSilo = env =>
-            {
-                env["Dns__Servers__0"] = dns.Server;
-                env["Dns__TimeoutMs"] = "1000";
-                env["Routing__MxPort"] = receiver.Port.ToString();
-                env["Sites__Providers__hoster__MxSuffixes__0"] = "capped-host.example";
-                env["Sites__Providers__hoster__MessagesPerHour"] = "30";
-                env["Sites__Providers__hoster__IdleConnectionMs"] = "500";
-            },
-        };
-        await cluster.InitializeAsync();
+            env["Sites__Providers__hoster__MxSuffixes__0"] = "capped-host.example";
+            env["Sites__Providers__hoster__MessagesPerHour"] = "30";
+            env["Sites__Providers__hoster__IdleConnectionMs"] = "500";
+        });
 
         var rows = Enumerable.Range(0, 50).Select(i => new Recipient { Address = $"user{i}@capped.example" }).ToList();
         var created = await CampaignFlow.StartAsync(cluster.Campaigns, rows, batchSize: 50);

@@ -112,6 +112,25 @@ public sealed class DeliveryQueueTests(SpoolFixture spool) : IClassFixture<Spool
     }
 
     [Fact]
+    public async Task LanesWaitingAsync_CampaignsOnSeveralDomains_OnePairPerCampaignAndDomainWithWaitingRows()
+    {
+        var first = await spool.QueuedCampaignAsync("t8", "one", "lanes-a.example", 3);
+        var second = await spool.QueuedCampaignAsync("t8", "two", "lanes-a.example", 2);
+        var third = await spool.QueuedCampaignAsync("t8", "three", "lanes-b.example", 1);
+        var sent = await spool.QueuedCampaignAsync("t8", "four", "lanes-c.example", 1);
+        var leased = await spool.Queue.ClaimAsync("lanes-c.example", 10, Lease, Token);
+        var now = spool.Time.GetUtcNow();
+        await spool.Queue.RecordAsync([new AttemptOutcome(leased[0].SpoolId, MessageState.Delivered, null, "mx:25", 250, "250 ok", "delivered", now)], Token);
+
+        var lanes = await spool.Queue.LanesWaitingAsync(["lanes-a.example", "lanes-b.example", "lanes-c.example", "lanes-a.example"], Token);
+
+        Assert.Equal(new HashSet<(string, Guid)> { ("lanes-a.example", first), ("lanes-a.example", second), ("lanes-b.example", third) }, lanes.ToHashSet());
+        Assert.Equal(new[] { "lanes-a.example", "lanes-a.example", "lanes-b.example" }, lanes.Select(l => l.Domain));
+        Assert.NotEqual(Guid.Empty, sent);
+        Assert.Empty(await spool.Queue.LanesWaitingAsync([], Token));
+    }
+
+    [Fact]
     public async Task CountWaitingAsync_QueuedAndDeferred_CountedPerDomainSet()
     {
         await spool.QueuedCampaignAsync("t6", "w", "wait-a.example", 3);

@@ -80,6 +80,39 @@ public sealed class EngineProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// SIGTERM, as systemd or an operator stops a service, then waits up to <paramref name="timeout"/> for a graceful
+    /// exit; true when it exited in time (else it is killed).
+    /// </summary>
+    public async Task<bool> TerminateAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited)
+        {
+            return true;
+        }
+
+        _ = SendSignal(_process.Id, SigTerm);
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            await KillAsync();
+            return false;
+        }
+    }
+
+    /// <summary>The process id.</summary>
+    public int Id => _process.Id;
+
+    private const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
     public async ValueTask DisposeAsync()
     {
         await KillAsync();

@@ -4,6 +4,7 @@ using System.Net;
 using MimeKit;
 using SmtpServer;
 using SmtpServer.Mail;
+using SmtpServer.Net;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
 
@@ -33,6 +34,8 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     private readonly ConcurrentQueue<DateTimeOffset> _refusals = new();
     private readonly ConcurrentQueue<DateTimeOffset> _receipts = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _receivedAt = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, int> _recipientsBySource = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _sourceOf = new(StringComparer.OrdinalIgnoreCase);
     private readonly object _liveLock = new();
     private readonly int? _maxSessions;
     private int _live;
@@ -110,6 +113,12 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
 
     /// <summary>When each SMTP session began.</summary>
     public IReadOnlyList<DateTimeOffset> SessionStarts => _sessions.ToArray();
+
+    /// <summary>Recipients received, per client IP address (the sender's source address, e.g. one per silo).</summary>
+    public IReadOnlyDictionary<string, int> RecipientsBySource => new Dictionary<string, int>(_recipientsBySource);
+
+    /// <summary>The client IP address <paramref name="address"/> was first received from, or null.</summary>
+    public string? SourceOf(string address) => _sourceOf.TryGetValue(address, out var source) ? source : null;
 
     /// <summary>When a message for <paramref name="address"/> was first accepted, or null.</summary>
     public DateTimeOffset? ReceivedAt(string address) => _receivedAt.TryGetValue(address, out var at) ? at : null;
@@ -284,6 +293,14 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
             server._received.Enqueue(new ReceivedMessage(recipients, message, Path: string.Empty));
             context.Properties["messages"] = context.Properties.TryGetValue("messages", out var n) && n is int count ? count + 1 : 1;
             var now = DateTimeOffset.UtcNow;
+            var source = context.Properties.TryGetValue(EndpointListener.RemoteEndPointKey, out var remote) && remote is System.Net.IPEndPoint ip
+                ? ip.Address.ToString()
+                : "unknown";
+            server._recipientsBySource.AddOrUpdate(source, recipients.Length, (_, n) => n + recipients.Length);
+            foreach (var recipient in recipients)
+            {
+                server._sourceOf.TryAdd(recipient, source);
+            }
             foreach (var recipient in recipients)
             {
                 server._receipts.Enqueue(now);

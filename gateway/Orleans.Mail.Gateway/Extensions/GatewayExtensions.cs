@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Npgsql;
+using OpenTelemetry.Metrics;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Mail.Gateway.Admin;
@@ -73,15 +74,23 @@ public static class GatewayExtensions
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<OneClickUnsubscribe>();
+        builder.Services.AddSingleton<Backpressure.SpoolBacklog>();
+        builder.Services.AddHostedService<Backpressure.BacklogWatcher>();
         builder.Services.AddSingleton<ApiKeyInterceptor>();
         builder.Services.AddSingleton<ErrorMappingInterceptor>();
         builder.Services.AddGrpc(grpc =>
         {
+            // First, so it sees every call's final status, refused keys and mapped errors included.
+            grpc.Interceptors.Add<Telemetry.RequestMetricsInterceptor>();
             grpc.Interceptors.Add<ApiKeyInterceptor>();
             grpc.Interceptors.Add<ErrorMappingInterceptor>();
             // Large enough for a batch of 5,000 recipients with variables.
             grpc.MaxReceiveMessageSize = 64 * 1024 * 1024;
         });
+        builder.Services.AddSingleton<Telemetry.RequestMetricsInterceptor>();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(Telemetry.GatewayMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
+            .AddPrometheusExporter());
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck("cluster", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
         return builder;
@@ -111,6 +120,8 @@ public static class GatewayExtensions
         app.MapGrpcHealthChecksService().RequireHost(grpcHost);
         app.MapGrpcReflectionService().RequireHost(grpcHost);
         app.MapOrleansDashboard(routePrefix: "/dashboard").RequireHost(adminHost);
+        // Prometheus scrapes the admin port, with the admin credentials (basic_auth in its scrape config).
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireHost(adminHost);
         app.MapGet("/", () => Results.Redirect("/dashboard/")).RequireHost(adminHost);
         return app;
     }

@@ -4,13 +4,15 @@ using MimeKit;
 using Orleans.Mail.Api.V1;
 using Orleans.Mail.Campaigns;
 using Orleans.Mail.Gateway.Auth;
+using Orleans.Mail.Gateway.Backpressure;
 using Orleans.Mail.Gateway.Validation;
 using Campaign = Orleans.Mail.Api.V1.Campaign;
 
 namespace Orleans.Mail.Gateway.Services;
 
 /// <summary>The <c>CampaignService</c> adapter: validates, then forwards to the campaign grain.</summary>
-public sealed class CampaignApi(IGrainFactory grains, IOptionsMonitor<GatewayOptions> options, TimeProvider time) : CampaignService.CampaignServiceBase
+public sealed class CampaignApi(IGrainFactory grains, IOptionsMonitor<GatewayOptions> options, TimeProvider time, SpoolBacklog backlog)
+    : CampaignService.CampaignServiceBase
 {
     /// <summary>Most recipients one AddRecipients message may carry.</summary>
     public const int MaxBatchRows = 5000;
@@ -109,6 +111,8 @@ public sealed class CampaignApi(IGrainFactory grains, IOptionsMonitor<GatewayOpt
                 continue;
             }
 
+            // Batches committed before this one stay committed (the client re-sends from here, by batch number).
+            backlog.ThrowIfFull();
             var result = await grains.GetGrain<ICampaignGrain>(request.CampaignId).AddRecipients(tenant, request.BatchNumber, accepted);
             response.Accepted += result.Accepted;
             if (result.Replayed)

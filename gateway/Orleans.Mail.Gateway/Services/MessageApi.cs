@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using Orleans.Mail.Api.V1;
 using Orleans.Mail.Gateway.Auth;
+using Orleans.Mail.Gateway.Backpressure;
 using Orleans.Mail.Gateway.Validation;
 using Orleans.Mail.Messages;
 using ApiMessageStatus = Orleans.Mail.Api.V1.MessageStatus;
@@ -12,7 +13,7 @@ using ApiRecipientStatus = Orleans.Mail.Api.V1.RecipientStatus;
 namespace Orleans.Mail.Gateway.Services;
 
 /// <summary>The <c>MessageService</c> adapter: validates transactional messages and forwards to the message desk.</summary>
-public sealed class MessageApi(IGrainFactory grains, IOptionsMonitor<GatewayOptions> options) : MessageService.MessageServiceBase
+public sealed class MessageApi(IGrainFactory grains, IOptionsMonitor<GatewayOptions> options, SpoolBacklog backlog) : MessageService.MessageServiceBase
 {
     private const int MaxRecipients = 100;
 
@@ -53,6 +54,7 @@ public sealed class MessageApi(IGrainFactory grains, IOptionsMonitor<GatewayOpti
         MailRules.Size(errors, options.CurrentValue.MaxMessageBytes,
             ("subject", request.Subject), ("text_body", request.TextBody), ("html_body", request.HtmlBody));
         errors.ThrowIfAny();
+        backlog.ThrowIfFull();
 
         var envelopeSender = string.IsNullOrWhiteSpace(request.EnvelopeSender)
             ? MailboxAddress.Parse(request.From).Address

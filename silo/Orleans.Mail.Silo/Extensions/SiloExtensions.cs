@@ -7,6 +7,8 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Mail.Delivery;
+using Orleans.Mail.Delivery.Telemetry;
+using OpenTelemetry.Metrics;
 using Orleans.Mail.Grains;
 using Orleans.Mail.Silo.Bounces;
 using Orleans.Mail.Storage;
@@ -60,6 +62,8 @@ public static class SiloExtensions
             });
             silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
             silo.AddDashboard();
+            // A site's connection slots go round the silos, so its SMTP sessions run on all of them.
+            silo.AddPlacementDirector<Orleans.Mail.Grains.Delivery.Placement.SlotSpreadPlacement, Orleans.Mail.Grains.Delivery.Placement.SlotSpreadPlacementDirector>();
             silo.AddStartupTask(static async (services, _) =>
                 await services.GetRequiredService<IGrainFactory>().GetGrain<ISpoolDispatcherGrain>(0).EnsureRunning());
         });
@@ -67,6 +71,17 @@ public static class SiloExtensions
             .Validate(o => o.IsValid(), BounceListenerOptions.ValidationMessage).ValidateOnStart();
         builder.Services.AddHostedService<BounceListenerService>();
         builder.Services.AddHostedService<Dispatch.DispatcherKeeper>();
+        if (hosting.MetricsPort > 0)
+        {
+            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+                .AddMeter(MailMetrics.MeterName, "Microsoft.Orleans", "System.Runtime")
+                .AddPrometheusHttpListener(o =>
+                {
+                    o.Host = hosting.AdvertisedIp;
+                    o.Port = hosting.MetricsPort;
+                }));
+        }
+
         return builder;
     }
 

@@ -30,4 +30,12 @@ public sealed class SiloHostingOptions
 
     /// <summary>Apply the database schema at start-up (DbUp; already-applied scripts are skipped). Default true.</summary>
     public bool MigrateOnStart { get; set; } = true;
+
+    /// <summary>
+    /// TCP port of this silo's Prometheus endpoint (<c>http://AdvertisedIp:port/metrics</c>, OpenTelemetry: the
+    /// engine's <c>orleans_mail_*</c> metrics, Orleans' own and .NET runtime ones). Unauthenticated: keep it on
+    /// a private address or behind a firewall. 0 (the default) turns it off.
+    /// </summary>
+    [Range(0, 65535)]
+    public int MetricsPort { get; set; }
 }

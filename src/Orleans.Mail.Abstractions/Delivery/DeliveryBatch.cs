@@ -31,6 +31,8 @@ public sealed record LeasedMessage(
 /// <param name="ConnectionsPerMinute">New connections per minute to the site from one silo; 0: no limit.</param>
 /// <param name="Site">The site key the sessions are counted under (<see cref="ISiteGrain"/>); null: the domain.</param>
 /// <param name="MessagesPerConnection">Transactions one connection to the site may carry; 0: <c>Pacing:MessagesPerConnection</c>.</param>
+/// <param name="Slot">The site's connection slot the batch runs in (<see cref="IDeliverySlotGrain"/>): sessions are then counted per
+/// slot, at most one each, so the site's sessions over all silos stay within its limit; -1: counted per site in this silo.</param>
 [GenerateSerializer, Immutable, Alias("orleans.mail.DeliveryBatch")]
 public sealed record DeliveryBatch(
     [property: Id(0)] string Domain,
@@ -40,7 +42,8 @@ public sealed record DeliveryBatch(
     [property: Id(4)] string? Site = null,
     [property: Id(5)] DateTimeOffset? StartBefore = null,
     [property: Id(6)] int IdleConnectionMs = 0,
-    [property: Id(7)] int ConnectionsPerMinute = 0);
+    [property: Id(7)] int ConnectionsPerMinute = 0,
+    [property: Id(8)] int Slot = -1);
 
 /// <summary>What happened to a batch, counted by outcome, with the destination's throttle signals.</summary>
 /// <param name="Delivered">Messages delivered.</param>

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Orleans.Mail.Delivery;
 
 /// <summary>
@@ -16,6 +18,14 @@ public interface ISiteGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Wake")]
     Task Wake(IReadOnlyList<string> domains);
+
+    /// <summary>
+    /// Like <see cref="Wake"/>, for domains where transactional mail has just been queued: they are claimed
+    /// from at once (not at the pump's next tick), ahead of every campaign lane, still within the site's
+    /// limits. One-way: the caller does not wait for the claim.
+    /// </summary>
+    [Alias("Expedite"), OneWay]
+    Task Expedite(IReadOnlyList<string> domains);
 
     /// <summary>The pacer's state, limits, load and latest replies.</summary>
     [Alias("GetStatus")]

@@ -106,7 +106,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
                         lastStage = "connect";
                     }
                     lastClass = ex is TlsRequiredException ? "tls-required" : null;
-                    lastOpen = pool.OpenSessions(sessionBudget.Key);
+                    lastOpen = pool.OpenSessionsInGroup(sessionBudget.GroupKey);
                     // An open circuit means nothing was tried: not an attempt (the host is resting, not failing us again).
                     notTried = ex is Polly.CircuitBreaker.BrokenCircuitException or ConnectionRateExceededException;
                     if (ex is Polly.CircuitBreaker.BrokenCircuitException)
@@ -330,6 +330,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
         recording?.BeginTransaction();
         var sender = messages[0].Message.Sender;
         var recipients = messages.Select(m => m.Message.Recipient).ToArray();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             var reply = await session.Client.SendAsync(mime, sender, recipients, cancellationToken);
@@ -347,7 +348,7 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
             if (code == 421)
             {
                 // The sessions the host still has from us, this closing one not counted.
-                failed = failed with { OpenSessions = Math.Max(0, pool.OpenSessions(session.BudgetKey) - 1) };
+                failed = failed with { OpenSessions = Math.Max(0, pool.OpenSessionsInGroup(session.BudgetGroup) - 1) };
                 work.Closing = failed;
             }
 
@@ -362,6 +363,10 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
             var lost = new SendOutcome(Guid.Empty, host, 0, reply, SendResultKind.Temporary, uncertain ? "dot" : "data", uncertain, ip, tls, TlsNote: tlsNote);
             Settle(work, messages, recording, lost);
             return false;
+        }
+        finally
+        {
+            Telemetry.MailMetrics.TransactionDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
     }
 

@@ -71,7 +71,7 @@ public sealed class SmtpConnector(IOptions<SmtpOptions> options)
             : await Dns.GetHostAddressesAsync(endpoint.Host, cancellationToken);
         var candidates = LoopbackGuard.Filter(endpoint.Host, addresses, settings.LoopbackOnly);
 
-        var socket = await ConnectSocketAsync(candidates, endpoint.Port, settings.ConnectTimeoutMs, cancellationToken);
+        var socket = await ConnectSocketAsync(candidates, endpoint.Port, settings.SourceIp(), settings.ConnectTimeoutMs, cancellationToken);
         var tracker = new FinalDotTracker();
         // Records refused recipients instead of abandoning the transaction (partial RCPT acceptance).
         var client = new RecipientRecordingSmtpClient(tracker)
@@ -96,7 +96,8 @@ public sealed class SmtpConnector(IOptions<SmtpOptions> options)
         }
     }
 
-    private static async Task<Socket> ConnectSocketAsync(IReadOnlyList<IPAddress> addresses, int port, int timeoutMs, CancellationToken cancellationToken)
+    private static async Task<Socket> ConnectSocketAsync(
+        IReadOnlyList<IPAddress> addresses, int port, IPAddress? source, int timeoutMs, CancellationToken cancellationToken)
     {
         Exception? last = null;
         foreach (var address in addresses)
@@ -104,6 +105,12 @@ public sealed class SmtpConnector(IOptions<SmtpOptions> options)
             // MailKit never sets TCP_NODELAY; without it Nagle holds the second write of every message
             // behind a delayed ACK (~40 ms per message). So the socket is made here, with NoDelay.
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            if (source is not null && source.AddressFamily == address.AddressFamily)
+            {
+                // The configured source IP (what the receiver sees); port 0: any free one.
+                socket.Bind(new IPEndPoint(source, 0));
+            }
+
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(timeoutMs);
             try

@@ -36,22 +36,35 @@ public sealed class SmtpSession(SmtpClient client, SmtpEndpoint endpoint, FinalD
     /// <summary>How long it may sit idle in the pool; null: <see cref="SmtpOptions.IdleConnectionMs"/>.</summary>
     public TimeSpan? IdleLimit { get; set; }
 
+    /// <summary>When it was opened (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>), for the session-time metric.</summary>
+    public long OpenedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
     /// <summary>The <see cref="SessionBudget.Key"/> this session is counted under.</summary>
     public string BudgetKey { get; set; } = string.Empty;
+
+    /// <summary>The <see cref="SessionBudget.GroupKey"/> this session is counted under.</summary>
+    public string BudgetGroup { get; set; } = string.Empty;
 }
 
 /// <summary>
 /// The sessions one destination accepts from us at once, counted over all its hosts, idle pooled sessions
 /// included (a receiver counts those too, smtp-cases C12).
 /// </summary>
-/// <param name="Key">What the sessions are counted under: the destination site (e.g. <c>provider:google</c>).</param>
+/// <param name="Key">What the sessions are counted under: the destination site (e.g. <c>provider:google</c>), or one
+/// connection slot of it (<c>provider:google#3</c>) with the site as <paramref name="Group"/>.</param>
 /// <param name="MaxOpen">The most sessions open at once under <paramref name="Key"/>; int.MaxValue for no limit.</param>
 /// <param name="IdleMs">How long its idle sessions are kept, in ms; 0: <see cref="SmtpOptions.IdleConnectionMs"/>.</param>
-/// <param name="ConnectsPerMinute">New connections per UTC minute from this process under <paramref name="Key"/>; 0: no limit.
+/// <param name="ConnectsPerMinute">New connections per UTC minute from this process under <see cref="GroupKey"/>; 0: no limit.
 /// Beyond it <see cref="SmtpSessionPool.RentAsync(SmtpEndpoint, bool, SessionBudget, CancellationToken)"/> raises
 /// <see cref="ConnectionRateExceededException"/> instead of connecting (idle sessions are still reused).</param>
-public readonly record struct SessionBudget(string Key, int MaxOpen, int IdleMs = 0, int ConnectsPerMinute = 0)
+/// <param name="Group">The destination the key belongs to, when the key is one of its slots; null: the key itself.</param>
+/// <param name="GroupMaxOpen">The most sessions open at once in this process under <see cref="GroupKey"/>; int.MaxValue for no limit.</param>
+public readonly record struct SessionBudget(
+    string Key, int MaxOpen, int IdleMs = 0, int ConnectsPerMinute = 0, string? Group = null, int GroupMaxOpen = int.MaxValue)
 {
+    /// <summary>The destination the sessions count towards: <see cref="Group"/>, else <see cref="Key"/>.</summary>
+    public string GroupKey => Group ?? Key;
+
     /// <summary>No limit, counted per endpoint.</summary>
     public static SessionBudget Unlimited(SmtpEndpoint endpoint) => new(endpoint.ToString(), int.MaxValue);
 }
@@ -68,6 +81,7 @@ public sealed class SmtpSessionPool : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<SmtpEndpoint, ConcurrentStack<SmtpSession>> _idle = new();
     private readonly ConcurrentDictionary<string, StrongBox<int>> _open = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StrongBox<int>> _openInGroup = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (long Minute, int Count)> _connects = new(StringComparer.Ordinal);
     private readonly SmtpConnector _connector;
     private readonly HostCircuitBreakers? _breakers;
@@ -94,6 +108,9 @@ public sealed class SmtpSessionPool : IAsyncDisposable
     /// <summary>Sessions open now under <paramref name="budgetKey"/> from this process, idle pooled ones included.</summary>
     public int OpenSessions(string budgetKey) => _open.TryGetValue(budgetKey, out var count) ? Volatile.Read(ref count.Value) : 0;
 
+    /// <summary>Sessions open now under <paramref name="group"/> (<see cref="SessionBudget.GroupKey"/>) from this process, idle pooled ones included.</summary>
+    public int OpenSessionsInGroup(string group) => _openInGroup.TryGetValue(group, out var count) ? Volatile.Read(ref count.Value) : 0;
+
     /// <summary>An idle connected session to <paramref name="endpoint"/>, or a new one (opportunistic TLS, no budget).</summary>
     /// <exception cref="Exception">Whatever <see cref="SmtpConnector.ConnectAsync(SmtpEndpoint, bool, CancellationToken)"/> raises.</exception>
     public Task<SmtpSession> RentAsync(SmtpEndpoint endpoint, CancellationToken cancellationToken) =>
@@ -111,7 +128,7 @@ public sealed class SmtpSessionPool : IAsyncDisposable
     {
         if (TakeIdle(endpoint, requireTls) is { } found)
         {
-            CountUnder(found, budget.Key);
+            CountUnder(found, budget);
             await TrimIdleAsync(budget, reserve: 0);
             return found;
         }
@@ -123,7 +140,7 @@ public sealed class SmtpSessionPool : IAsyncDisposable
         var connected = _breakers is null
             ? await _connector.ConnectAsync(endpoint, requireTls, cancellationToken)
             : await _breakers.ConnectAsync(endpoint, token => _connector.ConnectAsync(endpoint, requireTls, token), cancellationToken);
-        CountUnder(connected, budget.Key);
+        CountUnder(connected, budget);
         return connected;
     }
 
@@ -138,14 +155,14 @@ public sealed class SmtpSessionPool : IAsyncDisposable
         var minute = _time.GetUtcNow().UtcTicks / TimeSpan.TicksPerMinute;
         while (true)
         {
-            var current = _connects.GetOrAdd(budget.Key, (minute, 0));
+            var current = _connects.GetOrAdd(budget.GroupKey, (minute, 0));
             var count = current.Minute == minute ? current.Count : 0;
             if (count >= budget.ConnectsPerMinute)
             {
-                throw new ConnectionRateExceededException(budget.Key, budget.ConnectsPerMinute);
+                throw new ConnectionRateExceededException(budget.GroupKey, budget.ConnectsPerMinute);
             }
 
-            if (_connects.TryUpdate(budget.Key, (minute, count + 1), current))
+            if (_connects.TryUpdate(budget.GroupKey, (minute, count + 1), current))
             {
                 return;
             }
@@ -162,7 +179,8 @@ public sealed class SmtpSessionPool : IAsyncDisposable
     /// </summary>
     public Task ReturnAsync(SmtpSession session, bool healthy, int maxMessages, SessionBudget budget)
     {
-        if (healthy && session.Client.IsConnected && session.MessagesSent < maxMessages && OpenSessions(session.BudgetKey) <= budget.MaxOpen)
+        if (healthy && session.Client.IsConnected && session.MessagesSent < maxMessages
+            && OpenSessions(session.BudgetKey) <= budget.MaxOpen && OpenSessionsInGroup(session.BudgetGroup) <= budget.GroupMaxOpen)
         {
             session.IdleSince = _time.GetUtcNow();
             session.IdleLimit = budget.IdleMs > 0 ? TimeSpan.FromMilliseconds(budget.IdleMs) : null;
@@ -175,7 +193,7 @@ public sealed class SmtpSessionPool : IAsyncDisposable
 
     /// <summary>Gives a session back with no budget (see <see cref="ReturnAsync(SmtpSession, bool, int, SessionBudget)"/>).</summary>
     public Task ReturnAsync(SmtpSession session, bool healthy, int maxMessages) =>
-        ReturnAsync(session, healthy, maxMessages, new SessionBudget(session.BudgetKey, int.MaxValue));
+        ReturnAsync(session, healthy, maxMessages, new SessionBudget(session.BudgetKey, int.MaxValue, Group: session.BudgetGroup.Length > 0 ? session.BudgetGroup : null));
 
     private SmtpSession? TakeIdle(SmtpEndpoint endpoint, bool requireTls)
     {
@@ -211,51 +229,66 @@ public sealed class SmtpSessionPool : IAsyncDisposable
         return found;
     }
 
-    /// <summary>Closes idle sessions of <paramref name="budget"/> (any host) until <paramref name="reserve"/> more fit in it.</summary>
+    /// <summary>
+    /// Closes idle sessions (any host) until <paramref name="reserve"/> more fit in <paramref name="budget"/>: first
+    /// the key's own, then, for the group's limit, idle ones of the group's other keys.
+    /// </summary>
     private Task TrimIdleAsync(SessionBudget budget, int reserve)
     {
-        var excess = budget.MaxOpen == int.MaxValue ? 0 : OpenSessions(budget.Key) + reserve - budget.MaxOpen;
-        if (excess <= 0)
+        var keyExcess = budget.MaxOpen == int.MaxValue ? 0 : OpenSessions(budget.Key) + reserve - budget.MaxOpen;
+        var groupExcess = budget.GroupMaxOpen == int.MaxValue ? 0 : OpenSessionsInGroup(budget.GroupKey) + reserve - budget.GroupMaxOpen;
+        if (keyExcess <= 0 && groupExcess <= 0)
         {
             return Task.CompletedTask;
         }
 
         var closing = new List<Task>();
-        foreach (var stack in _idle.Values)
+        foreach (var pass in new[] { true, false })
         {
-            var keep = new List<SmtpSession>();
-            while (stack.TryPop(out var session))
+            foreach (var stack in _idle.Values)
             {
-                if (session.BudgetKey == budget.Key && closing.Count < excess)
+                var keep = new List<SmtpSession>();
+                while (stack.TryPop(out var session))
                 {
-                    closing.Add(Discard(session));
+                    // First pass: the key's own idle sessions; second: the group's others, for the group's limit.
+                    var close = pass
+                        ? session.BudgetKey == budget.Key && (keyExcess > 0 || groupExcess > 0)
+                        : session.BudgetGroup == budget.GroupKey && groupExcess > 0;
+                    if (close)
+                    {
+                        keyExcess -= session.BudgetKey == budget.Key ? 1 : 0;
+                        groupExcess--;
+                        closing.Add(Discard(session));
+                    }
+                    else
+                    {
+                        keep.Add(session);
+                    }
                 }
-                else
-                {
-                    keep.Add(session);
-                }
-            }
 
-            for (var i = keep.Count - 1; i >= 0; i--)
-            {
-                stack.Push(keep[i]);
+                for (var i = keep.Count - 1; i >= 0; i--)
+                {
+                    stack.Push(keep[i]);
+                }
             }
         }
 
         return Task.WhenAll(closing);
     }
 
-    /// <summary>Counts a session under <paramref name="budgetKey"/> (moving it from its previous budget, if any).</summary>
-    private void CountUnder(SmtpSession session, string budgetKey)
+    /// <summary>Counts a session under the budget's key and group (moving it from its previous ones, if any).</summary>
+    private void CountUnder(SmtpSession session, SessionBudget budget)
     {
-        if (session.BudgetKey == budgetKey)
+        if (session.BudgetKey == budget.Key && session.BudgetGroup == budget.GroupKey)
         {
             return;
         }
 
         Uncount(session);
-        session.BudgetKey = budgetKey;
-        Interlocked.Increment(ref _open.GetOrAdd(budgetKey, _ => new StrongBox<int>()).Value);
+        session.BudgetKey = budget.Key;
+        session.BudgetGroup = budget.GroupKey;
+        Interlocked.Increment(ref _open.GetOrAdd(budget.Key, _ => new StrongBox<int>()).Value);
+        Interlocked.Increment(ref _openInGroup.GetOrAdd(budget.GroupKey, _ => new StrongBox<int>()).Value);
     }
 
     private void Uncount(SmtpSession session)
@@ -263,6 +296,11 @@ public sealed class SmtpSessionPool : IAsyncDisposable
         if (session.BudgetKey.Length > 0 && _open.TryGetValue(session.BudgetKey, out var count))
         {
             Interlocked.Decrement(ref count.Value);
+        }
+
+        if (session.BudgetGroup.Length > 0 && _openInGroup.TryGetValue(session.BudgetGroup, out var inGroup))
+        {
+            Interlocked.Decrement(ref inGroup.Value);
         }
     }
 
@@ -277,6 +315,7 @@ public sealed class SmtpSessionPool : IAsyncDisposable
         {
             Uncount(session);
             session.BudgetKey = string.Empty;
+            session.BudgetGroup = string.Empty;
         }
     }
 
@@ -323,6 +362,7 @@ public sealed class SmtpSessionPool : IAsyncDisposable
         finally
         {
             session.Client.Dispose();
+            Telemetry.MailMetrics.SessionDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(session.OpenedAt).TotalSeconds);
         }
     }
 

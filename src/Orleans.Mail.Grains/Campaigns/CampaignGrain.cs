@@ -8,6 +8,7 @@ using Orleans.Mail.Delivery.Dkim;
 using Orleans.Mail.Errors;
 using Orleans.Mail.Messages;
 using Orleans.Mail.Storage;
+using Orleans.Mail.Delivery.Telemetry;
 
 namespace Orleans.Mail.Grains.Campaigns;
 
@@ -107,6 +108,11 @@ public sealed partial class CampaignGrain(
         {
             var result = await spool.CommitBatchAsync(CampaignUuid, tenantId, batchNumber, spoolRows, contentHash: Fingerprint(rows));
             _snapshot = null;
+            if (!result.Replayed)
+            {
+                MailMetrics.Accepted.Add(result.Accepted, new KeyValuePair<string, object?>("kind", "campaign"));
+            }
+
             return result;
         }
         catch (BatchContentMismatchException ex)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Orleans.Concurrency;
@@ -7,6 +8,7 @@ using Orleans.Mail.Delivery.Classification;
 using Orleans.Mail.Delivery.Composition;
 using Orleans.Mail.Delivery.Retries;
 using Orleans.Mail.Delivery.Smtp;
+using Orleans.Mail.Delivery.Telemetry;
 using Orleans.Mail.Storage;
 
 namespace Orleans.Mail.Grains.Delivery;
@@ -17,7 +19,7 @@ namespace Orleans.Mail.Grains.Delivery;
 /// <see cref="DeliverySlots"/> keeps the number of batches at or below that, so none waits in a queue.
 /// </summary>
 [StatelessWorker(64)]
-public sealed class DeliveryWorkerGrain(
+public sealed partial class DeliveryWorkerGrain(
     SmtpBatchSender sender,
     MessageComposer composer,
     CampaignContentCache campaigns,
@@ -25,7 +27,8 @@ public sealed class DeliveryWorkerGrain(
     RetrySchedule retries,
     OutcomeClassifier classifier,
     IOptions<PacingOptions> pacing,
-    TimeProvider time) : Grain, IDeliveryWorkerGrain
+    TimeProvider time,
+    ILogger<DeliveryWorkerGrain> logger) : Grain, IDeliveryWorkerGrain
 {
     /// <inheritdoc />
     public async Task<DeliveryBatchResult> Deliver(DeliveryBatch batch)
@@ -36,8 +39,13 @@ public sealed class DeliveryWorkerGrain(
             outgoing.Add(await PrepareAsync(message));
         }
 
-        var budget = new SessionBudget(
-            batch.Site ?? batch.Domain, batch.ConnectionLimit > 0 ? batch.ConnectionLimit : int.MaxValue, batch.IdleConnectionMs, batch.ConnectionsPerMinute);
+        var site = batch.Site ?? batch.Domain;
+        var siteLimit = batch.ConnectionLimit > 0 ? batch.ConnectionLimit : int.MaxValue;
+        // In a slot, one session at most (so the site's sessions on all silos stay within its limit), and the
+        // site's limit still bounds this silo's sessions to it, idle ones of slots no longer in use included.
+        var budget = batch.Slot >= 0
+            ? new SessionBudget(DeliverySlotKey.Of(site, batch.Slot), 1, batch.IdleConnectionMs, batch.ConnectionsPerMinute, site, siteLimit)
+            : new SessionBudget(site, siteLimit, batch.IdleConnectionMs, batch.ConnectionsPerMinute);
         var perConnection = batch.MessagesPerConnection > 0 ? batch.MessagesPerConnection : pacing.Value.MessagesPerConnection;
         var results = await sender.SendAsync(batch.Domain, outgoing, perConnection, budget, batch.StartBefore, CancellationToken.None);
         var byId = batch.Messages.ToDictionary(m => m.SpoolId);
@@ -116,6 +124,16 @@ public sealed class DeliveryWorkerGrain(
         }
 
         await queue.RecordAsync(outcomes);
+        CountOutcomes(outcomes);
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            foreach (var outcome in outcomes)
+            {
+                var message = byId[outcome.SpoolId];
+                LogOutcome(logger, MailIds.Message(message.MessageId), message.CampaignId is { } c ? MailIds.Campaign(c) : "-",
+                    batch.Site ?? batch.Domain, message.Recipient, outcome.Action, outcome.Class, outcome.Reply);
+            }
+        }
         if (authFailures is not null)
         {
             foreach (var (campaignId, failure) in authFailures)
@@ -154,4 +172,30 @@ public sealed class DeliveryWorkerGrain(
         return new OutgoingMessage(message.SpoolId, MailboxAddress.Parse(transactional.EnvelopeSender), recipient,
             () => composer.ComposeTransactional(transactional, message.MessageId), GroupKey: message.MessageId.ToString("N"));
     }
+
+    /// <summary>Counts recorded attempts in <see cref="MailMetrics.Outcomes"/>; messages not tried are not attempts.</summary>
+    private static void CountOutcomes(IReadOnlyList<AttemptOutcome> outcomes)
+    {
+        foreach (var outcome in outcomes)
+        {
+            if (!outcome.Tried)
+            {
+                continue;
+            }
+
+            var action = outcome.State switch
+            {
+                MessageState.Delivered => "delivered",
+                MessageState.Bounced => "bounced",
+                MessageState.Expired => "expired",
+                _ => "deferred",
+            };
+            MailMetrics.Outcomes.Add(1, new KeyValuePair<string, object?>("action", action), new KeyValuePair<string, object?>("class", outcome.Class));
+        }
+    }
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Debug,
+        Message = "Message {MessageId} (campaign {CampaignId}) to {Recipient} at site {Site}: {Action} {Class}, {Reply}")]
+    private static partial void LogOutcome(
+        ILogger logger, string messageId, string campaignId, string site, string recipient, string action, string @class, string reply);
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Mail.Campaigns;
 using Orleans.Mail.Delivery;
 using Orleans.Mail.Delivery.Sites;
+using Orleans.Mail.Delivery.Telemetry;
 using Orleans.Mail.Storage;
 
 namespace Orleans.Mail.Grains.Delivery;
@@ -24,7 +25,11 @@ public sealed partial class SiteGrain(
     private const int IdleTicksBeforeSleep = 50;
     private const int RepliesKept = 10;
     private static readonly TimeSpan LaneRefresh = TimeSpan.FromSeconds(2);
-    private readonly Dictionary<string, (WeightedTurns<Guid> Turns, DateTimeOffset RefreshedAt)> _lanes = [];
+    private static readonly TimeSpan DepthRefresh = TimeSpan.FromSeconds(10);
+    private DateTimeOffset _depthCountedAt = DateTimeOffset.MinValue;
+    private readonly WeightedShares<SiteLane> _shares = new();
+    private DateTimeOffset _lanesRefreshedAt = DateTimeOffset.MinValue;
+    private readonly List<string> _expedited = [];
     private readonly Dictionary<Guid, int> _weights = [];
     private readonly VolumeCaps _volume = new();
     private readonly HashSet<string> _knownDomains = [];
@@ -32,9 +37,10 @@ public sealed partial class SiteGrain(
     private bool _probeInFlight;
     private readonly List<string> _domains = [];
     private readonly Dictionary<string, int> _emptyClaims = [];
-    private int _nextDomain;
     private IGrainTimer? _pump;
     private int _batchesInFlight;
+    private readonly HashSet<int> _busySlots = [];
+    private int _nextSlot;
     private double _tokens;
     private DateTimeOffset _lastRefill;
     private int _idleTicks;
@@ -87,6 +93,13 @@ public sealed partial class SiteGrain(
     }
 
     /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        MailMetrics.ForgetSpoolDepth(Site);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public Task Wake(IReadOnlyList<string> domains)
     {
         _idleTicks = 0;
@@ -95,7 +108,10 @@ public sealed partial class SiteGrain(
             _knownDomains.Add(domain);
             if (!_domains.Contains(domain))
             {
+                // Served at once through its catch-all lane; its campaign lanes come with the next refresh.
                 _domains.Add(domain);
+                _shares.Add(new SiteLane(domain, null), 1);
+                _lanesRefreshedAt = DateTimeOffset.MinValue;
             }
 
             _emptyClaims[domain] = 0;
@@ -112,6 +128,22 @@ public sealed partial class SiteGrain(
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task Expedite(IReadOnlyList<string> domains)
+    {
+        await Wake(domains);
+        foreach (var domain in domains)
+        {
+            if (!_expedited.Contains(domain))
+            {
+                _expedited.Add(domain);
+            }
+        }
+
+        // Claim now rather than at the next tick (up to PumpIntervalMs later): someone waits for this message.
+        await PumpAsync(CancellationToken.None);
     }
 
     private async Task PumpAsync(CancellationToken cancellationToken)
@@ -135,34 +167,38 @@ public sealed partial class SiteGrain(
         {
             perConnection = 1;
         }
-        // Domains in a row that had nothing (more) due this tick; when every domain has had its turn, stop.
-        var drained = 0;
-        var claimedAny = false;
-        while (_domains.Count > 0 && drained < _domains.Count
-               && _batchesInFlight < connectionLimit && _tokens >= 1 && !cancellationToken.IsCancellationRequested && slots.TryAcquire())
+        if (time.GetUtcNow() - _lanesRefreshedAt >= LaneRefresh)
         {
-            // The site's domains take turns, so one big domain does not starve the others of the budget.
-            var index = _nextDomain % _domains.Count;
-            var domain = _domains[index];
-            _nextDomain = index + 1;
+            await RefreshLanesAsync(cancellationToken);
+        }
+
+        // Lanes found empty this tick sit out until the next one.
+        var drained = new HashSet<SiteLane>();
+        var claimedAny = false;
+        while (_batchesInFlight < connectionLimit && _tokens >= 1 && !cancellationToken.IsCancellationRequested)
+        {
+            if (!NextLane(drained, out var lane))
+            {
+                break;
+            }
+
             var want = (int)Math.Min(Math.Min(perConnection, Math.Floor(_tokens)), allowance);
             if (want <= 0)
             {
                 // A minute, hour or day cap is reached: nothing more until its window rolls over.
-                slots.Release();
+                break;
+            }
+
+            if (!slots.TryAcquire())
+            {
                 break;
             }
 
             IReadOnlyList<LeasedMessage> leased;
             try
             {
-                // Campaigns sharing the domain take turns by weight; a stale lane falls back to any campaign.
-                var lane = await NextLaneAsync(domain, cancellationToken);
-                leased = await queue.ClaimAsync(domain, want, lease, lane, cancellationToken);
-                if (leased.Count == 0 && lane is not null)
-                {
-                    leased = await queue.ClaimAsync(domain, want, lease, null, cancellationToken);
-                }
+                // The domain's transactional messages come first, then the lane's campaign (null: any).
+                leased = await queue.ClaimAsync(lane.Domain, want, lease, lane.Campaign, cancellationToken);
             }
             catch
             {
@@ -170,17 +206,15 @@ public sealed partial class SiteGrain(
                 throw;
             }
 
+            _shares.Charge(lane, lane.Campaign is null ? leased.Count : leased.Count(m => m.CampaignId == lane.Campaign));
             if (leased.Count == 0)
             {
                 slots.Release();
-                drained++;
-                if (++_emptyClaims[domain] >= IdleTicksBeforeSleep)
+                drained.Add(lane);
+                if (++_emptyClaims[lane.Domain] >= IdleTicksBeforeSleep)
                 {
-                    // Nothing due for a while: out of the rotation until the dispatcher wakes it again.
-                    _domains.RemoveAt(index);
-                    _emptyClaims.Remove(domain);
-                    _lanes.Remove(domain);
-                    _nextDomain = index;
+                    // Nothing due there for a while: out of the rotation until the dispatcher wakes it again.
+                    ForgetDomain(lane.Domain);
                 }
 
                 continue;
@@ -189,14 +223,21 @@ public sealed partial class SiteGrain(
             claimedAny = true;
             allowance -= leased.Count;
             _volume.Record(time.GetUtcNow(), leased.Count);
-            _emptyClaims[domain] = 0;
-            drained = leased.Count < want ? drained + 1 : 0;
+            _emptyClaims[lane.Domain] = 0;
+            if (leased.Count < want)
+            {
+                drained.Add(lane);
+            }
+
             _tokens -= leased.Count;
             _batchesInFlight++;
             _probeInFlight = probing;
             // The last third of the lease is kept for the transaction under way (RFC 5321 allows 10 min for the final reply).
             var startBefore = time.GetUtcNow() + lease * 2 / 3;
-            _ = RunBatchAsync(new DeliveryBatch(domain, leased, connectionLimit, perConnection, Site, startBefore, provider?.IdleConnectionMs ?? 0, provider?.ConnectionsPerMinute ?? 0), probing);
+            var slot = TakeSlot(connectionLimit);
+            var batch = new DeliveryBatch(
+                lane.Domain, leased, connectionLimit, perConnection, Site, startBefore, provider?.IdleConnectionMs ?? 0, provider?.ConnectionsPerMinute ?? 0, slot);
+            _ = RunBatchAsync(batch, slot, probing);
             if (probing)
             {
                 break;
@@ -204,7 +245,15 @@ public sealed partial class SiteGrain(
         }
 
         _idleTicks = claimedAny || _batchesInFlight > 0 ? 0 : _idleTicks + 1;
-        if (_idleTicks >= IdleTicksBeforeSleep && _batchesInFlight == 0)
+        var sleeping = _idleTicks >= IdleTicksBeforeSleep && _batchesInFlight == 0;
+        if (sleeping || time.GetUtcNow() - _depthCountedAt >= DepthRefresh)
+        {
+            // The spool-depth metric of this site: counted every 10 s while active, and once more on sleeping.
+            _depthCountedAt = time.GetUtcNow();
+            MailMetrics.SetSpoolDepth(Site, await queue.CountWaitingAsync(_knownDomains.ToArray(), cancellationToken));
+        }
+
+        if (sleeping)
         {
             // Nothing due for a while: stop polling until the dispatcher wakes us again.
             _pump?.Dispose();
@@ -213,29 +262,61 @@ public sealed partial class SiteGrain(
     }
 
     /// <summary>
-    /// The campaign whose turn it is on <paramref name="domain"/> (weighted, <see cref="CampaignDefinition.Weight"/>),
-    /// or null when at most one campaign is waiting there (then any may be claimed). The campaigns waiting are
-    /// looked up at most every 2 s.
+    /// The lane to claim from next: an expedited domain's (transactional mail waits there) first, else the
+    /// lane whose weighted share is furthest behind. False when every lane is drained for this tick.
     /// </summary>
-    private async Task<Guid?> NextLaneAsync(string domain, CancellationToken cancellationToken)
+    private bool NextLane(HashSet<SiteLane> drained, out SiteLane lane)
     {
-        var now = time.GetUtcNow();
-        if (!_lanes.TryGetValue(domain, out var lanes) || now - lanes.RefreshedAt >= LaneRefresh)
+        while (_expedited.Count > 0)
         {
-            var campaigns = await queue.CampaignsWaitingAsync(domain, cancellationToken);
-            var turns = _lanes.TryGetValue(domain, out var known) ? known.Turns : new WeightedTurns<Guid>();
-            var weighted = new List<(Guid, int)>(campaigns.Count);
-            foreach (var campaign in campaigns)
+            var domain = _expedited[0];
+            _expedited.RemoveAt(0);
+            if (_domains.Contains(domain))
             {
-                weighted.Add((campaign, await WeightOfAsync(campaign)));
-            }
+                // The domain's own lane whose turn it is; its transactional messages are claimed ahead of it.
+                if (!_shares.TryNext(l => l.Domain == domain && !drained.Contains(l), out lane))
+                {
+                    lane = new SiteLane(domain, null);
+                }
 
-            turns.Set(weighted);
-            lanes = (turns, now);
-            _lanes[domain] = lanes;
+                return true;
+            }
         }
 
-        return lanes.Turns.Count > 1 ? lanes.Turns.Next() : null;
+        return _shares.TryNext(l => !drained.Contains(l), out lane);
+    }
+
+    /// <summary>
+    /// Rebuilds the site's lanes from the spool: one per (domain, campaign) with messages waiting, weighted so
+    /// that each campaign's lanes together weigh its <see cref="CampaignDefinition.Weight"/> — campaigns share
+    /// the site by weight however many of its domains each one spans — and a catch-all lane (weight 1) for a
+    /// domain with no campaign waiting (its transactional mail).
+    /// </summary>
+    private async Task RefreshLanesAsync(CancellationToken cancellationToken)
+    {
+        _lanesRefreshedAt = time.GetUtcNow();
+        var pairs = await queue.LanesWaitingAsync(_domains, cancellationToken);
+        var domainsPerCampaign = pairs.GroupBy(p => p.Campaign).ToDictionary(g => g.Key, g => g.Count());
+        var lanes = new List<(SiteLane, double)>(pairs.Count + _domains.Count);
+        foreach (var (domain, campaign) in pairs)
+        {
+            lanes.Add((new SiteLane(domain, campaign), await WeightOfAsync(campaign) / (double)domainsPerCampaign[campaign]));
+        }
+
+        var withCampaigns = pairs.Select(p => p.Domain).ToHashSet(StringComparer.Ordinal);
+        lanes.AddRange(_domains.Where(d => !withCampaigns.Contains(d)).Select(d => (new SiteLane(d, null), 1.0)));
+        _shares.Set(lanes);
+    }
+
+    private void ForgetDomain(string domain)
+    {
+        _domains.Remove(domain);
+        _emptyClaims.Remove(domain);
+        _expedited.Remove(domain);
+        foreach (var lane in _shares.Keys.Where(l => l.Domain == domain).ToArray())
+        {
+            _shares.Remove(lane);
+        }
     }
 
     private async Task<int> WeightOfAsync(Guid campaign)
@@ -268,12 +349,39 @@ public sealed partial class SiteGrain(
         _tokens = Math.Min(capacity, _tokens + elapsed * rate);
     }
 
-    private async Task RunBatchAsync(DeliveryBatch batch, bool probe)
+    /// <summary>
+    /// A free connection slot below <paramref name="connectionLimit"/>, taken in rotation so every slot — and
+    /// so every silo the slots are placed on — gets its turn. There is always one: fewer batches are in
+    /// flight than the limit.
+    /// </summary>
+    private int TakeSlot(int connectionLimit)
+    {
+        for (var i = 0; i < connectionLimit; i++)
+        {
+            var slot = (_nextSlot + i) % connectionLimit;
+            if (_busySlots.Add(slot))
+            {
+                _nextSlot = slot + 1;
+                return slot;
+            }
+        }
+
+        // Unreachable while batches in flight < limit; a slot beyond the limit still keeps one batch per slot.
+        var extra = connectionLimit;
+        while (!_busySlots.Add(extra))
+        {
+            extra++;
+        }
+
+        return extra;
+    }
+
+    private async Task RunBatchAsync(DeliveryBatch batch, int slot, bool probe)
     {
         try
         {
-            // Stateless workers run on this silo; the batch goes over one SMTP connection.
-            var result = await GrainFactory.GetGrain<IDeliveryWorkerGrain>(0).Deliver(batch);
+            // The slot's grain runs on the silo the slot is placed on; the batch goes over one SMTP connection there.
+            var result = await GrainFactory.GetGrain<IDeliverySlotGrain>(DeliverySlotKey.Of(Site, slot)).Deliver(batch);
             await AdaptAsync(batch.Domain, result, probe);
         }
         catch (Exception ex)
@@ -284,6 +392,7 @@ public sealed partial class SiteGrain(
         finally
         {
             _batchesInFlight--;
+            _busySlots.Remove(slot);
             if (probe)
             {
                 _probeInFlight = false;
@@ -482,6 +591,9 @@ public sealed partial class SiteGrain(
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Site {Site} refused more connections; now at most {Connections} sessions to it, idle ones included")]
     private static partial void LogConnectionCap(ILogger logger, string site, int connections);
+
+    /// <summary>Where a site's messages are claimed from: a recipient domain's campaign, or null for any (its transactional mail first).</summary>
+    private readonly record struct SiteLane(string Domain, Guid? Campaign);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Delivery batch of {Count} messages for {Site} failed; they return to the queue when their lease expires")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, string site, int count);

@@ -3,6 +3,7 @@ using Orleans.Concurrency;
 using Orleans.Mail.Delivery;
 using Orleans.Mail.Delivery.Composition;
 using Orleans.Mail.Delivery.Sites;
+using Orleans.Mail.Delivery.Telemetry;
 using Orleans.Mail.Errors;
 using Orleans.Mail.Grains.Delivery;
 using Orleans.Mail.Messages;
@@ -29,15 +30,16 @@ public sealed class MessageDeskGrain(MessageStore store, TimeProvider time, Enve
             message.From, message.EnvelopeSender, message.To, message.Cc, message.Subject, message.TextBody, message.HtmlBody,
             message.Headers.Select(h => new KeyValuePair<string, string>(h.Name, h.Value)).ToArray());
         await store.InsertTransactionalAsync(id, tenantId, content.ToJson(), recipients, () => MailIds.NewUuid(time));
+        MailMetrics.Accepted.Add(recipients.Length, new KeyValuePair<string, object?>("kind", "transactional"));
 
-        // Wake the recipients' sites now rather than at the dispatcher's next tick: transactional mail is
-        // waited for. The message is durable already; a failed wake only costs that tick.
+        // Have the recipients' sites claim it now rather than at the dispatcher's next tick: transactional
+        // mail is waited for. The message is durable already; a failed wake only costs that tick.
         try
         {
             foreach (var domain in recipients.Select(r => r.Item2).Distinct(StringComparer.Ordinal))
             {
                 var site = await sites.SiteOfAsync(domain);
-                await GrainFactory.GetGrain<ISiteGrain>(site).Wake([domain]);
+                await GrainFactory.GetGrain<ISiteGrain>(site).Expedite([domain]);
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -1,0 +1,108 @@
+using Grpc.Core;
+using Orleans.Mail.Api.V1;
+using Orleans.Mail.TestSupport;
+
+namespace Orleans.Mail.EndToEnd.Tests;
+
+/// <summary>
+/// Issue 5, back-pressure: when the spool is far behind, the gateway answers RESOURCE_EXHAUSTED with a retry
+/// hint instead of accepting more, keeps everything it accepted, and accepts again once the spool drains.
+/// </summary>
+public sealed class BackpressureTests
+{
+    [Fact]
+    public async Task SpoolOverTheBound_SendAndAddRecipientsRefusedWithRetryHint_AcceptedMailDelivered_AcceptsAgainAfterDrain()
+    {
+        const int Bound = 100;
+        const int Campaign = 150;
+        var token = TestContext.Current.CancellationToken;
+        // The receiver defers everything for a while, so the campaign's messages stay in the spool.
+        await using var receiver = await ScriptedSmtpServer.StartAsync(deferAllFor: TimeSpan.FromSeconds(15));
+        await using var cluster = new MailCluster
+        {
+            UseSmarthost = false,
+            StartReceiver = false,
+            ConfigureSilo = env =>
+            {
+                env["Routing__Smarthost"] = receiver.Endpoint;
+                // The receiver's deferrals are throttle replies: retry them within seconds, not a minute.
+                env["Retry__ThrottleRetrySeconds"] = "1";
+            },
+            ConfigureGateway = env =>
+            {
+                env["Gateway__MaxBacklogMessages"] = Bound.ToString();
+                env["Gateway__BacklogRetryAfterSeconds"] = "5";
+            },
+        };
+        await cluster.InitializeAsync();
+
+        var rows = Enumerable.Range(0, Campaign).Select(i => new Recipient { Address = $"bulk{i}@pressure.example" }).ToList();
+        var started = await CampaignFlow.StartAsync(cluster.Campaigns, rows, batchSize: 50);
+
+        // Transactional mail is accepted until the gateway sees the backlog, then refused (bounded wait).
+        var accepted = new List<string>();
+        RpcException? refused = null;
+        for (var i = 0; i < 60 && refused is null; i++)
+        {
+            try
+            {
+                var address = $"tx{i}@pressure.example";
+                await cluster.Messages.SendMessageAsync(Send(address), cancellationToken: token);
+                accepted.Add(address);
+                await Task.Delay(250, token);
+            }
+            catch (RpcException ex)
+            {
+                refused = ex;
+            }
+        }
+
+        Assert.NotNull(refused);
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        Assert.Equal("5000", refused.Trailers.GetValue("grpc-retry-pushback-ms"));
+        Assert.Contains("Gateway:MaxBacklogMessages", refused.Status.Detail);
+
+        // A recipient stream is refused too, and nothing of the refused batch is stored.
+        var other = await cluster.Campaigns.CreateCampaignAsync(CampaignFlow.Definition(), cancellationToken: token);
+        var streamError = await Assert.ThrowsAsync<RpcException>(() =>
+            CampaignFlow.AddAsync(cluster.Campaigns, other.Id, [new Recipient { Address = "late@pressure.example" }], batchSize: 10));
+        Assert.Equal(StatusCode.ResourceExhausted, streamError.StatusCode);
+        Assert.Equal(0, (await cluster.Campaigns.GetCampaignAsync(new GetCampaignRequest { CampaignId = other.Id }, cancellationToken: token)).Total);
+
+        // Everything accepted before is delivered once the receiver takes mail again.
+        var done = await CampaignFlow.WaitCompletedAsync(cluster.Campaigns, started.Id, TimeSpan.FromMinutes(2));
+        Assert.Equal((long)Campaign, done.Delivered);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (accepted.Any(a => receiver.ReceivedAt(a) is null) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200, token);
+        }
+
+        Assert.All(accepted, a => Assert.NotNull(receiver.ReceivedAt(a)));
+
+        // The spool has drained: the gateway accepts again (within a few seconds of its next count).
+        SendMessageResponse? again = null;
+        for (var i = 0; i < 40 && again is null; i++)
+        {
+            try
+            {
+                again = await cluster.Messages.SendMessageAsync(Send("after@pressure.example"), cancellationToken: token);
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.ResourceExhausted)
+            {
+                await Task.Delay(250, token);
+            }
+        }
+
+        Assert.NotNull(again);
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"back-pressure: bound {Bound}; {accepted.Count} transactional messages accepted before the gateway refused; all delivered");
+    }
+
+    private static SendMessageRequest Send(string to)
+    {
+        var request = new SendMessageRequest { From = "Shop <shop@sender.test>", Subject = "Receipt", TextBody = "Thanks." };
+        request.To.Add(to);
+        return request;
+    }
+}
