@@ -53,8 +53,9 @@ for ((i = 0; i < 18000; i++)); do
   sleep 0.1
 done
 at_kill=$(received)
+in_flight=$("$(om_pg_bin psql)" -h 127.0.0.1 -p "$OM_PG_PORT" -U postgres -d orleans_mail -At -c "SELECT count(*) FROM spool WHERE state = 3")
 kill -9 "${silo_pids[1]}"
-om_log "killed silo 2 (pid ${silo_pids[1]}) with SIGKILL after $at_kill recipients had arrived"
+om_log "killed silo 2 (pid ${silo_pids[1]}) with SIGKILL after $at_kill recipients had arrived; $in_flight messages were in flight (leased)"
 
 wait "$campaign_pid" || { tail -n 20 "$OM_STATE/campaign.out" >&2; om_die "the campaign did not finish"; }
 finished=$(date +%s)
@@ -68,6 +69,6 @@ duplicated=$((got - distinct))
 lost=$((total - distinct))
 echo
 echo "$final"
-printf 'failover drill: total %s, delivered %s, received %s (distinct %s), lost %s, duplicated %s, in %s s\n' \
-  "$total" "$delivered" "$got" "$distinct" "$lost" "$duplicated" "$((finished - started))"
+printf 'failover drill: total %s, delivered %s, received %s (distinct %s), lost %s, duplicated %s (in flight at the kill: %s), in %s s\n' \
+  "$total" "$delivered" "$got" "$distinct" "$lost" "$duplicated" "$in_flight" "$((finished - started))"
 [ "$lost" -eq 0 ] || { echo "LOST MESSAGES" >&2; exit 1; }

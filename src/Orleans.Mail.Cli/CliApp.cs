@@ -3,7 +3,7 @@ using Spectre.Console;
 
 namespace Orleans.Mail.Cli;
 
-/// <summary>The <c>orleans-mail</c> command: campaign, send, message, samples, classify, site.</summary>
+/// <summary>The <c>orleans-mail</c> command: campaign, send, send-load, message, samples, classify, site.</summary>
 public static class CliApp
 {
     private const string Usage = """
@@ -14,6 +14,9 @@ public static class CliApp
                     Creates a campaign, streams the CSV (header: email,var1,var2,…), starts it and shows
                     progress until it completes; last line: "final: state=… total=… delivered=… …".
           send      --from MAILBOX --to MAILBOX [--to …] [--cc …] --subject TEXT [--text TEXT] [--html HTML]
+          send-load --from MAILBOX --domain DOMAIN --out FILE.tsv [--count 1000] [--rate 100] [--prefix tx]
+                    transactional messages to PREFIXn@DOMAIN at a steady rate; one TSV row per call
+                    (address, called and answered in Unix ms, status), for latency measurements
           message   --id MSG_ID        delivery status and attempts of a message
           samples   --out FILE.csv [--count 10000] [--seed 42]   writes a realistic recipient list
           classify  --file FILE.tsv [--rules RULES.tsv]   classifies SMTP replies (columns stage, reply) offline
@@ -42,6 +45,7 @@ public static class CliApp
             {
                 "campaign" => await CampaignCommand.RunAsync(options),
                 "send" => await SendCommand.RunAsync(options),
+                "send-load" => await SendLoadCommand.RunAsync(options),
                 "message" => await MessageCommand.RunAsync(options),
                 "samples" => SampleListCommand.Run(options),
                 "classify" => ClassifyCommand.Run(options),

@@ -121,12 +121,29 @@ public sealed class CampaignSpool(NpgsqlDataSource dataSource, TimeProvider time
     /// <summary>Moves every draft message of the campaign to the ready queue; returns how many moved.</summary>
     public async Task<long> QueueDraftsAsync(Guid campaignId, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand(
-            "UPDATE spool SET state = 2, next_attempt_at = $2, updated_at = $2 WHERE campaign_id = $1 AND state = 1");
-        command.Parameters.Add(new() { Value = campaignId });
-        command.Parameters.Add(new() { Value = time.GetUtcNow() });
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        // In chunks, each its own transaction: a million drafts are one short statement after another (none
+        // near the command timeout), and the first messages are due while the rest are still being queued.
+        // Safe to repeat after a crash: what is left in Draft is queued by the next call.
+        long queued = 0;
+        while (true)
+        {
+            await using var command = dataSource.CreateCommand(
+                "UPDATE spool SET state = 2, next_attempt_at = $2, updated_at = $2 " +
+                "WHERE id IN (SELECT id FROM spool WHERE campaign_id = $1 AND state = 1 LIMIT $3)");
+            command.Parameters.Add(new() { Value = campaignId });
+            command.Parameters.Add(new() { Value = time.GetUtcNow() });
+            command.Parameters.Add(new() { Value = QueueChunkRows });
+            var rows = await command.ExecuteNonQueryAsync(cancellationToken);
+            queued += rows;
+            if (rows < QueueChunkRows)
+            {
+                return queued;
+            }
+        }
     }
+
+    /// <summary>Drafts queued per statement by <see cref="QueueDraftsAsync"/>.</summary>
+    private const int QueueChunkRows = 20_000;
 
     /// <summary>
     /// The campaign's message counts by state, how many were delivered in the last

@@ -32,8 +32,10 @@ public interface ICampaignGrain : IGrainWithStringKey
     Task<RecipientBatchResult> AddRecipients(string tenantId, long batchNumber, IReadOnlyList<RecipientRow> rows);
 
     /// <summary>Freezes the list and queues every message. A no-op when already started.
-    /// Raises <see cref="Errors.MailPreconditionException"/> when the campaign has no recipients.</summary>
+    /// Raises <see cref="Errors.MailPreconditionException"/> when the campaign has no recipients.
+    /// Queuing a million recipients takes tens of seconds, so the call may take up to 10 minutes.</summary>
     [Alias("Start")]
+    [ResponseTimeout("00:10:00")]
     Task<CampaignSnapshot> Start(string tenantId);
 
     /// <summary>

@@ -27,6 +27,8 @@ public sealed partial class SiteGrain(
     private static readonly TimeSpan LaneRefresh = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan DepthRefresh = TimeSpan.FromSeconds(10);
     private DateTimeOffset _depthCountedAt = DateTimeOffset.MinValue;
+    private static readonly TimeSpan ExpediteSpacing = TimeSpan.FromMilliseconds(10);
+    private DateTimeOffset _lastPumpAt = DateTimeOffset.MinValue;
     private readonly WeightedShares<SiteLane> _shares = new();
     private DateTimeOffset _lanesRefreshedAt = DateTimeOffset.MinValue;
     private readonly List<string> _expedited = [];
@@ -143,11 +145,18 @@ public sealed partial class SiteGrain(
         }
 
         // Claim now rather than at the next tick (up to PumpIntervalMs later): someone waits for this message.
-        await PumpAsync(CancellationToken.None);
+        // Not when every connection is busy or a pump has just run: then the next tick (or the batch ending)
+        // serves it, and a burst of sends does not queue one database claim per message in this grain.
+        var (_, connections, _) = Ceilings();
+        if (_batchesInFlight < ConnectionLimit(connections) && time.GetUtcNow() - _lastPumpAt >= ExpediteSpacing)
+        {
+            await PumpAsync(CancellationToken.None);
+        }
     }
 
     private async Task PumpAsync(CancellationToken cancellationToken)
     {
+        _lastPumpAt = time.GetUtcNow();
         var settings = options.Value;
         var (rate, connections, perConnection) = Ceilings();
         Refill(rate);
@@ -177,7 +186,7 @@ public sealed partial class SiteGrain(
         var claimedAny = false;
         while (_batchesInFlight < connectionLimit && _tokens >= 1 && !cancellationToken.IsCancellationRequested)
         {
-            if (!NextLane(drained, out var lane))
+            if (!NextLane(drained, out var lane, out var expedited))
             {
                 break;
             }
@@ -189,7 +198,7 @@ public sealed partial class SiteGrain(
                 break;
             }
 
-            if (!slots.TryAcquire())
+            if (!slots.TryAcquire(urgent: expedited))
             {
                 break;
             }
@@ -265,8 +274,9 @@ public sealed partial class SiteGrain(
     /// The lane to claim from next: an expedited domain's (transactional mail waits there) first, else the
     /// lane whose weighted share is furthest behind. False when every lane is drained for this tick.
     /// </summary>
-    private bool NextLane(HashSet<SiteLane> drained, out SiteLane lane)
+    private bool NextLane(HashSet<SiteLane> drained, out SiteLane lane, out bool expedited)
     {
+        expedited = true;
         while (_expedited.Count > 0)
         {
             var domain = _expedited[0];
@@ -283,6 +293,7 @@ public sealed partial class SiteGrain(
             }
         }
 
+        expedited = false;
         return _shares.TryNext(l => !drained.Contains(l), out lane);
     }
 

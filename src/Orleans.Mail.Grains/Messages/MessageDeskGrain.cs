@@ -11,8 +11,12 @@ using Orleans.Mail.Storage;
 
 namespace Orleans.Mail.Grains.Messages;
 
-/// <summary>Accepts transactional messages into the spool and reads any message's delivery status.</summary>
-[StatelessWorker]
+/// <summary>
+/// Accepts transactional messages into the spool and reads any message's delivery status. Reentrant: it keeps
+/// no state, and its calls wait on the database, so one activation serves many at once (a stateless worker
+/// alone would run one call per activation, one activation per core, and queue the rest behind commits).
+/// </summary>
+[StatelessWorker, Reentrant]
 public sealed class MessageDeskGrain(MessageStore store, TimeProvider time, EnvelopeSenderCheck senderCheck, SiteResolver sites)
     : Grain, IMessageDeskGrain
 {
