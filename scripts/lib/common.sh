@@ -41,10 +41,18 @@ om_require_packages() {
 
 # A free TCP port on 127.0.0.1.
 om_free_port() {
-  python3 - <<'PY' 2>/dev/null || echo $((20000 + RANDOM % 20000))
-import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
-PY
+  # From 20000-31999, below the kernel's ephemeral range (32768-60999), so no outgoing connection can take
+  # the port before its server binds it; ports handed out by this script are remembered and not repeated.
+  local port i used="${OM_STATE:-/tmp}/.ports-$$"
+  for ((i = 0; i < 500; i++)); do
+    port=$((20000 + (RANDOM * 32768 + RANDOM) % 12000))
+    grep -qx "$port" "$used" 2>/dev/null && continue
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
+    echo "$port" >>"$used"
+    echo "$port"
+    return 0
+  done
+  om_die "no free TCP port on 127.0.0.1 in 20000-31999"
 }
 
 # Runs a command as the postgres user when we are root (initdb and pg_ctl refuse root), else as ourselves.

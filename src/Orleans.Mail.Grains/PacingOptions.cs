@@ -70,6 +70,19 @@ public sealed class PacingOptions
     [Range(10, 60_000)]
     public int PumpIntervalMs { get; set; } = 100;
 
+    /// <summary>
+    /// Back-pressure per destination: while a site has at least this many messages waiting (as its pacer last
+    /// counted them, every 10 s), <c>SendMessage</c> to its domains answers <c>RESOURCE_EXHAUSTED</c> (retry hint
+    /// <see cref="SiteBacklogRetrySeconds"/>) instead of adding to it. Campaign recipients are not refused per
+    /// site (a list spans many); the gateway's spool-wide bound covers them. 0 turns it off. Default 1,000,000.
+    /// </summary>
+    [Range(0, long.MaxValue)]
+    public long MaxSiteBacklogMessages { get; set; } = 1_000_000;
+
+    /// <summary>The retry hint, in s, when a site is over <see cref="MaxSiteBacklogMessages"/>. Default 60.</summary>
+    [Range(1, 3600)]
+    public int SiteBacklogRetrySeconds { get; set; } = 60;
+
     /// <summary>How long a claimed message stays leased to its worker, in s; after that it returns to the queue. Must exceed the longest batch. Default 1,800.</summary>
     [Range(1, 86_400)]
     public int LeaseSeconds { get; set; } = 1800;

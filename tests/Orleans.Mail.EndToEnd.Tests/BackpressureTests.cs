@@ -99,6 +99,47 @@ public sealed class BackpressureTests
             $"back-pressure: bound {Bound}; {accepted.Count} transactional messages accepted before the gateway refused; all delivered");
     }
 
+    [Fact]
+    public async Task SiteOverItsBound_SendToItRefusedWithRetryHint_SendToAnotherSiteAccepted()
+    {
+        const int Bound = 50;
+        var token = TestContext.Current.CancellationToken;
+        // The receiver defers everything: the campaign's 80 messages stay waiting for their site.
+        await using var receiver = await ScriptedSmtpServer.StartAsync(deferAllFor: TimeSpan.FromMinutes(5));
+        await using var cluster = await MailCluster.StartWithSmarthostAsync(receiver.Endpoint, env =>
+        {
+            env["Pacing__MaxSiteBacklogMessages"] = Bound.ToString();
+            env["Pacing__SiteBacklogRetrySeconds"] = "7";
+            env["Retry__ThrottleRetrySeconds"] = "1";
+        });
+        var rows = Enumerable.Range(0, 80).Select(i => new Recipient { Address = $"bulk{i}@behind.example" }).ToList();
+        await CampaignFlow.StartAsync(cluster.Campaigns, rows, batchSize: 80);
+
+        // The site's pacer counts its backlog every 10 s: sends to it are refused once it has (bounded wait).
+        RpcException? refused = null;
+        for (var i = 0; i < 100 && refused is null; i++)
+        {
+            try
+            {
+                await cluster.Messages.SendMessageAsync(Send($"tx{i}@behind.example"), cancellationToken: token);
+                await Task.Delay(250, token);
+            }
+            catch (RpcException ex)
+            {
+                refused = ex;
+            }
+        }
+
+        Assert.NotNull(refused);
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        Assert.Equal("7000", refused.Trailers.GetValue("grpc-retry-pushback-ms"));
+        Assert.Contains("behind.example", refused.Status.Detail);
+        Assert.Contains("Pacing:MaxSiteBacklogMessages", refused.Status.Detail);
+        // Another destination is not held back by this one.
+        var other = await cluster.Messages.SendMessageAsync(Send("someone@elsewhere.example"), cancellationToken: token);
+        Assert.StartsWith("msg_", other.Id);
+    }
+
     private static SendMessageRequest Send(string to)
     {
         var request = new SendMessageRequest { From = "Shop <shop@sender.test>", Subject = "Receipt", TextBody = "Thanks." };

@@ -27,6 +27,13 @@ public interface ISiteGrain : IGrainWithStringKey
     [Alias("Expedite"), OneWay]
     Task Expedite(IReadOnlyList<string> domains);
 
+    /// <summary>
+    /// Messages waiting for the site (queued or deferred) as last counted by its pacer (every 10 s while it
+    /// works; 0 before the first count). Answered at once, between the pacer's own turns.
+    /// </summary>
+    [Alias("GetBacklog"), AlwaysInterleave]
+    Task<long> GetBacklog();
+
     /// <summary>The pacer's state, limits, load and latest replies.</summary>
     [Alias("GetStatus")]
     Task<SiteStatus> GetStatus();

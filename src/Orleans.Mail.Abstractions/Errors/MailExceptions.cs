@@ -20,3 +20,16 @@ public sealed class MailValidationException(string field, string reason) : Excep
     /// <summary>Why it is invalid.</summary>
     [Id(1)] public string Reason { get; } = reason;
 }
+
+/// <summary>
+/// A destination site is too far behind to take more now (gRPC <c>RESOURCE_EXHAUSTED</c>, with
+/// <see cref="RetryAfterSeconds"/> as the <c>grpc-retry-pushback-ms</c> trailer). Nothing of the request was accepted.
+/// </summary>
+/// <param name="message">What is behind, by how much, and the bound.</param>
+/// <param name="retryAfterSeconds">When to try again, in s.</param>
+[GenerateSerializer, Alias("orleans.mail.MailBackPressureException")]
+public sealed class MailBackPressureException(string message, int retryAfterSeconds) : Exception(message)
+{
+    /// <summary>When to try again, in s.</summary>
+    [Id(0)] public int RetryAfterSeconds { get; } = retryAfterSeconds;
+}

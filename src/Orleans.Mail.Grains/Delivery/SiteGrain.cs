@@ -29,6 +29,7 @@ public sealed partial class SiteGrain(
     private DateTimeOffset _depthCountedAt = DateTimeOffset.MinValue;
     private static readonly TimeSpan ExpediteSpacing = TimeSpan.FromMilliseconds(10);
     private DateTimeOffset _lastPumpAt = DateTimeOffset.MinValue;
+    private long _backlog;
     private readonly WeightedShares<SiteLane> _shares = new();
     private DateTimeOffset _lanesRefreshedAt = DateTimeOffset.MinValue;
     private readonly List<string> _expedited = [];
@@ -93,6 +94,9 @@ public sealed partial class SiteGrain(
 
         return true;
     }
+
+    /// <inheritdoc />
+    public Task<long> GetBacklog() => Task.FromResult(Interlocked.Read(ref _backlog));
 
     /// <inheritdoc />
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -259,7 +263,8 @@ public sealed partial class SiteGrain(
         {
             // The spool-depth metric of this site: counted every 10 s while active, and once more on sleeping.
             _depthCountedAt = time.GetUtcNow();
-            MailMetrics.SetSpoolDepth(Site, await queue.CountWaitingAsync(_knownDomains.ToArray(), cancellationToken));
+            _backlog = await queue.CountWaitingAsync(_knownDomains.ToArray(), cancellationToken);
+            MailMetrics.SetSpoolDepth(Site, _backlog);
         }
 
         if (sleeping)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using MimeKit;
 using Orleans.Concurrency;
 using Orleans.Mail.Delivery;
@@ -17,7 +18,8 @@ namespace Orleans.Mail.Grains.Messages;
 /// alone would run one call per activation, one activation per core, and queue the rest behind commits).
 /// </summary>
 [StatelessWorker, Reentrant]
-public sealed class MessageDeskGrain(MessageStore store, TimeProvider time, EnvelopeSenderCheck senderCheck, SiteResolver sites)
+public sealed class MessageDeskGrain(
+    MessageStore store, TimeProvider time, EnvelopeSenderCheck senderCheck, SiteResolver siteResolver, IOptions<PacingOptions> pacing)
     : Grain, IMessageDeskGrain
 {
     /// <inheritdoc />
@@ -30,6 +32,13 @@ public sealed class MessageDeskGrain(MessageStore store, TimeProvider time, Enve
             .DistinctBy(a => a.ToLowerInvariant())
             .Select(a => (a, RecipientDomain.Of(a)))
             .ToArray();
+        var sites = new List<(string Domain, ISiteGrain Site)>();
+        foreach (var domain in recipients.Select(r => r.Item2).Distinct(StringComparer.Ordinal))
+        {
+            sites.Add((domain, GrainFactory.GetGrain<ISiteGrain>(await siteResolver.SiteOfAsync(domain))));
+        }
+
+        await EnsureSitesCanTakeMoreAsync(sites);
         var content = new TransactionalContent(
             message.From, message.EnvelopeSender, message.To, message.Cc, message.Subject, message.TextBody, message.HtmlBody,
             message.Headers.Select(h => new KeyValuePair<string, string>(h.Name, h.Value)).ToArray());
@@ -40,10 +49,9 @@ public sealed class MessageDeskGrain(MessageStore store, TimeProvider time, Enve
         // mail is waited for. The message is durable already; a failed wake only costs that tick.
         try
         {
-            foreach (var domain in recipients.Select(r => r.Item2).Distinct(StringComparer.Ordinal))
+            foreach (var (domain, site) in sites)
             {
-                var site = await sites.SiteOfAsync(domain);
-                await GrainFactory.GetGrain<ISiteGrain>(site).Expedite([domain]);
+                await site.Expedite([domain]);
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -52,6 +60,30 @@ public sealed class MessageDeskGrain(MessageStore store, TimeProvider time, Enve
         }
 
         return id;
+    }
+
+    /// <summary>Refuses the message when a recipient's site is over <see cref="PacingOptions.MaxSiteBacklogMessages"/>.</summary>
+    /// <exception cref="MailBackPressureException">A site is too far behind.</exception>
+    private async Task EnsureSitesCanTakeMoreAsync(List<(string Domain, ISiteGrain Site)> sites)
+    {
+        var settings = pacing.Value;
+        if (settings.MaxSiteBacklogMessages <= 0)
+        {
+            return;
+        }
+
+        foreach (var (domain, site) in sites)
+        {
+            var backlog = await site.GetBacklog();
+            if (backlog >= settings.MaxSiteBacklogMessages)
+            {
+                throw new MailBackPressureException(
+                    $"The destination of {domain} ({site.GetPrimaryKeyString()}) is {backlog:N0} messages behind " +
+                    $"(bound Pacing:MaxSiteBacklogMessages = {settings.MaxSiteBacklogMessages:N0}); nothing was accepted; " +
+                    $"retry in {settings.SiteBacklogRetrySeconds} s.",
+                    settings.SiteBacklogRetrySeconds);
+            }
+        }
     }
 
     /// <inheritdoc />
