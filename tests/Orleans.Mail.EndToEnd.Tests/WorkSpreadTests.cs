@@ -32,6 +32,8 @@ public sealed class WorkSpreadTests
             env["Sites__Providers__google__MaxConnections"] = "6";
             env["Sites__Providers__google__MessagesPerConnection"] = "20";
             env["Pacing__MessagesPerConnection"] = "20";
+            // Nine connections per other site: three slots on each silo, so each site's own split is even too.
+            env["Pacing__MaxConnectionsPerDomain"] = "9";
         }, extraSilos: 2, sourceAddressPerSilo: true);
 
         // 40% to one provider site, the rest over six sites of their own.

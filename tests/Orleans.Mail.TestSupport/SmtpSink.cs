@@ -83,8 +83,20 @@ public sealed class SmtpSink : IAsyncDisposable
 
     /// <summary>How many envelope recipients the receiver has got.</summary>
     public int CountRecipients() =>
-        System.IO.Directory.EnumerateFiles(Directory, "*", SearchOption.AllDirectories)
-            .Sum(path => File.ReadLines(path).TakeWhile(l => l.StartsWith("X-", StringComparison.Ordinal)).Count(l => l.StartsWith("X-Rcpt-Args:", StringComparison.Ordinal)));
+        System.IO.Directory.EnumerateFiles(Directory, "*", SearchOption.AllDirectories).Sum(RecipientsIn);
+
+    // smtp-sink may drop a file it had started (an aborted transaction) between the listing and the read.
+    private static int RecipientsIn(string path)
+    {
+        try
+        {
+            return File.ReadLines(path).TakeWhile(l => l.StartsWith("X-", StringComparison.Ordinal)).Count(l => l.StartsWith("X-Rcpt-Args:", StringComparison.Ordinal));
+        }
+        catch (FileNotFoundException)
+        {
+            return 0;
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -43,6 +43,7 @@ public sealed partial class SiteGrain(
     private IGrainTimer? _pump;
     private int _batchesInFlight;
     private readonly HashSet<int> _busySlots = [];
+    private long[] _slotMessages = [];
     private int _nextSlot;
     private double _tokens;
     private DateTimeOffset _lastRefill;
@@ -247,7 +248,7 @@ public sealed partial class SiteGrain(
             _probeInFlight = probing;
             // The last third of the lease is kept for the transaction under way (RFC 5321 allows 10 min for the final reply).
             var startBefore = time.GetUtcNow() + lease * 2 / 3;
-            var slot = TakeSlot(connectionLimit);
+            var slot = TakeSlot(connectionLimit, leased.Count);
             var batch = new DeliveryBatch(
                 lane.Domain, leased, connectionLimit, perConnection, Site, startBefore, provider?.IdleConnectionMs ?? 0, provider?.ConnectionsPerMinute ?? 0, slot);
             _ = RunBatchAsync(batch, slot, probing);
@@ -366,30 +367,45 @@ public sealed partial class SiteGrain(
     }
 
     /// <summary>
-    /// A free connection slot below <paramref name="connectionLimit"/>, taken in rotation so every slot — and
-    /// so every silo the slots are placed on — gets its turn. There is always one: fewer batches are in
-    /// flight than the limit.
+    /// The free connection slot below <paramref name="connectionLimit"/> that has carried the fewest messages (in
+    /// rotation among equals), so every slot — and every silo the slots are placed on — carries an equal share
+    /// even when some slots finish sooner (those on the pacer's own silo do) and so catch the bigger batches
+    /// claimed after a pause. There is always one free: fewer batches are in flight than the limit.
     /// </summary>
-    private int TakeSlot(int connectionLimit)
+    private int TakeSlot(int connectionLimit, int messages)
     {
+        if (_slotMessages.Length < connectionLimit)
+        {
+            Array.Resize(ref _slotMessages, connectionLimit);
+        }
+
+        var best = -1;
         for (var i = 0; i < connectionLimit; i++)
         {
             var slot = (_nextSlot + i) % connectionLimit;
-            if (_busySlots.Add(slot))
+            if (!_busySlots.Contains(slot) && (best < 0 || _slotMessages[slot] < _slotMessages[best]))
             {
-                _nextSlot = slot + 1;
-                return slot;
+                best = slot;
             }
         }
 
-        // Unreachable while batches in flight < limit; a slot beyond the limit still keeps one batch per slot.
-        var extra = connectionLimit;
-        while (!_busySlots.Add(extra))
+        if (best < 0)
         {
-            extra++;
+            // Unreachable while batches in flight < limit; a slot beyond the limit still keeps one batch per slot.
+            best = connectionLimit;
+            while (_busySlots.Contains(best))
+            {
+                best++;
+            }
+        }
+        else
+        {
+            _slotMessages[best] += messages;
         }
 
-        return extra;
+        _busySlots.Add(best);
+        _nextSlot = best + 1;
+        return best;
     }
 
     private async Task RunBatchAsync(DeliveryBatch batch, int slot, bool probe)
