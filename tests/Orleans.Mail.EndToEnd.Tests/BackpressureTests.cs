@@ -40,22 +40,7 @@ public sealed class BackpressureTests
         var started = await CampaignFlow.StartAsync(cluster.Campaigns, rows, batchSize: 50);
 
         // Transactional mail is accepted until the gateway sees the backlog, then refused (bounded wait).
-        var accepted = new List<string>();
-        RpcException? refused = null;
-        for (var i = 0; i < 60 && refused is null; i++)
-        {
-            try
-            {
-                var address = $"tx{i}@pressure.example";
-                await cluster.Messages.SendMessageAsync(Send(address), cancellationToken: token);
-                accepted.Add(address);
-                await Task.Delay(250, token);
-            }
-            catch (RpcException ex)
-            {
-                refused = ex;
-            }
-        }
+        var (accepted, refused) = await SendUntilRefusedAsync(cluster, "pressure.example", 60);
 
         Assert.NotNull(refused);
         Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
@@ -116,19 +101,7 @@ public sealed class BackpressureTests
         await CampaignFlow.StartAsync(cluster.Campaigns, rows, batchSize: 80);
 
         // The site's pacer counts its backlog every 10 s: sends to it are refused once it has (bounded wait).
-        RpcException? refused = null;
-        for (var i = 0; i < 100 && refused is null; i++)
-        {
-            try
-            {
-                await cluster.Messages.SendMessageAsync(Send($"tx{i}@behind.example"), cancellationToken: token);
-                await Task.Delay(250, token);
-            }
-            catch (RpcException ex)
-            {
-                refused = ex;
-            }
-        }
+        var (_, refused) = await SendUntilRefusedAsync(cluster, "behind.example", 100);
 
         Assert.NotNull(refused);
         Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
@@ -138,6 +111,29 @@ public sealed class BackpressureTests
         // Another destination is not held back by this one.
         var other = await cluster.Messages.SendMessageAsync(Send("someone@elsewhere.example"), cancellationToken: token);
         Assert.StartsWith("msg_", other.Id);
+    }
+
+    /// <summary>Sends to tx0@DOMAIN, tx1@DOMAIN, … every 250 ms until one is refused or <paramref name="calls"/> are made.</summary>
+    private static async Task<(List<string> Accepted, RpcException? Refused)> SendUntilRefusedAsync(MailCluster cluster, string domain, int calls)
+    {
+        var accepted = new List<string>();
+        for (var i = 0; i < calls; i++)
+        {
+            var address = $"tx{i}@{domain}";
+            try
+            {
+                await cluster.Messages.SendMessageAsync(Send(address), cancellationToken: TestContext.Current.CancellationToken);
+            }
+            catch (RpcException ex)
+            {
+                return (accepted, ex);
+            }
+
+            accepted.Add(address);
+            await Task.Delay(250, TestContext.Current.CancellationToken);
+        }
+
+        return (accepted, null);
     }
 
     private static SendMessageRequest Send(string to)

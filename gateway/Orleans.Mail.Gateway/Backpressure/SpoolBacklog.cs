@@ -29,11 +29,9 @@ public sealed class SpoolBacklog(IOptionsMonitor<GatewayOptions> options)
             return;
         }
 
-        var retryMs = settings.BacklogRetryAfterSeconds * 1000L;
-        throw new RpcException(
-            new Status(StatusCode.ResourceExhausted,
-                $"The spool is {messages:N0} messages behind (bound Gateway:MaxBacklogMessages = {settings.MaxBacklogMessages:N0}); " +
-                $"nothing of this request was accepted after this point; retry in {settings.BacklogRetryAfterSeconds} s."),
-            new Grpc.Core.Metadata { { "grpc-retry-pushback-ms", retryMs.ToString(System.Globalization.CultureInfo.InvariantCulture) } });
+        throw ResourceExhausted.Create(
+            $"The spool is {messages:N0} messages behind (bound Gateway:MaxBacklogMessages = {settings.MaxBacklogMessages:N0}); " +
+            $"nothing of this request was accepted after this point; retry in {settings.BacklogRetryAfterSeconds} s.",
+            settings.BacklogRetryAfterSeconds);
     }
 }

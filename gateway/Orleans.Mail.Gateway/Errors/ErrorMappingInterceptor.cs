@@ -59,9 +59,7 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         MailNotFoundException e => new RpcException(new Status(StatusCode.NotFound, e.Message)),
         MailPreconditionException e => new RpcException(new Status(StatusCode.FailedPrecondition, e.Message)),
         MailValidationException e => BadRequests.Single(e.Field, e.Reason),
-        MailBackPressureException e => new RpcException(
-            new Status(StatusCode.ResourceExhausted, e.Message),
-            new Grpc.Core.Metadata { { "grpc-retry-pushback-ms", (e.RetryAfterSeconds * 1000L).ToString(System.Globalization.CultureInfo.InvariantCulture) } }),
+        MailBackPressureException e => Backpressure.ResourceExhausted.Create(e.Message, e.RetryAfterSeconds),
         OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
             new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled.")),
         // A silo that died or is unreachable mid-call (ConnectionFailedException and other connection errors)

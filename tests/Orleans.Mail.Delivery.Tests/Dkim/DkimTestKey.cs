@@ -10,7 +10,13 @@ namespace Orleans.Mail.Delivery.Tests.Dkim;
 /// <summary>An RSA-2048 key written to a temporary PEM file, and a verifier that finds its public key in memory.</summary>
 internal sealed class DkimTestKey : IDisposable
 {
-    private static readonly Lazy<DkimTestKey> SharedKey = new(() => new DkimTestKey());
+    private static readonly Lazy<DkimTestKey> SharedKey = new(() =>
+    {
+        var key = new DkimTestKey();
+        // Never disposed by a test: its private-key file goes when the test process ends.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => key.Dispose();
+        return key;
+    });
 
     public DkimTestKey(int bits = 2048)
     {
