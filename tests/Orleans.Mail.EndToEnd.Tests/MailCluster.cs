@@ -119,6 +119,7 @@ public sealed class MailCluster : IAsyncLifetime
         _siloEnvironment["Orleans__Membership__ValidateInitialConnectivity"] = "false";
         _siloEnvironment["Orleans__Membership__DeathVoteExpirationTimeout"] = "00:00:05";
         _siloEnvironment["Logging__LogLevel__Default"] = "Warning";
+        _siloEnvironment["Logging__LogLevel__Orleans.Mail.Grains.Delivery.DeliverySlotGrain"] = "Information";
         _siloEnvironment["Unsubscribe__BaseUrl"] = UnsubscribeBaseUrl;
         _siloEnvironment["Unsubscribe__Secret"] = UnsubscribeSecret;
         ConfigureSilo?.Invoke(_siloEnvironment);
@@ -263,6 +264,23 @@ public sealed class MailCluster : IAsyncLifetime
         }
 
         await Task.Delay(TimeSpan.FromSeconds(2));
+    }
+
+    /// <summary>
+    /// Starts <paramref name="count"/> more silos on the running cluster (the next extra silos, each with its own
+    /// source address under <see cref="SourceAddressPerSilo"/>) and waits until the membership table lists
+    /// them as active.
+    /// </summary>
+    public async Task AddSilosAsync(int count)
+    {
+        int first;
+        lock (_extraSilos)
+        {
+            first = _extraSilos.Count;
+        }
+
+        await Task.WhenAll(Enumerable.Range(first, count).Select(StartExtraSiloAsync));
+        await WaitForActiveSilosAsync(1 + first + count, TimeSpan.FromSeconds(60));
     }
 
     /// <summary>The extra silos' silo-to-silo ports, in start order.</summary>

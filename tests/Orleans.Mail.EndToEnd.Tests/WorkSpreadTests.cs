@@ -59,4 +59,42 @@ public sealed class WorkSpreadTests
 
         Assert.All(shares, share => Assert.InRange(share, 0.25, 0.42));
     }
+
+    [Fact]
+    public async Task TwoSilosJoinMidCampaign_SlotsMoveToThem_SiteNeverOverItsConnectionLimit()
+    {
+        const int Count = 2400;
+        const int Connections = 4;
+        await using var receiver = await ScriptedSmtpServer.StartAsync();
+        await using var dns = await Dnsmasq.StartAsync(new DnsmasqConfig()
+            .Mx("joined.example", "aspmx.l.google.com", 10)
+            .Host("aspmx.l.google.com", "127.0.0.1"), TestContext.Current.CancellationToken);
+        await using var cluster = await MailCluster.StartWithMxAsync(dns.Server, receiver.Port, env =>
+        {
+            env["Sites__Providers__google__MessagesPerSecond"] = "40";
+            env["Sites__Providers__google__MaxConnections"] = Connections.ToString();
+            // Sessions kept open for long: a slot's idle session left behind on the silo it moved from would
+            // still be open when the slot's next session opens on its new silo.
+            env["Sites__Providers__google__IdleConnectionMs"] = "30000";
+            env["Pacing__BurstSeconds"] = "0.2";
+        }, sourceAddressPerSilo: true);
+
+        var rows = Enumerable.Range(0, Count).Select(i => new Recipient { Address = $"user{i}@joined.example" }).ToList();
+        var created = await CampaignFlow.StartAsync(cluster.Campaigns, rows, batchSize: 1200);
+        await Task.Delay(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        var beforeJoin = receiver.ReceiptTimes.Count;
+        await cluster.AddSilosAsync(2);
+        var afterJoin = receiver.ReceiptTimes.Count;
+        var done = await CampaignFlow.WaitCompletedAsync(cluster.Campaigns, created.Id, TimeSpan.FromMinutes(3));
+
+        Assert.Equal((Count, (long)Count), (done.Total, done.Delivered));
+        var received = receiver.Received.SelectMany(m => m.Recipients).ToList();
+        Assert.Equal(Count, received.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        var bySilo = Enumerable.Range(0, 3).Select(i => receiver.RecipientsBySource.GetValueOrDefault(MailCluster.SourceAddressOf(i))).ToArray();
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{beforeJoin} delivered before the joins, {afterJoin} when both were active; per silo {string.Join(" / ", bySilo)}; most sessions at once {receiver.MaxAdmittedSessions} (limit {Connections})");
+        // Slots moved to the silos that joined: both delivered part of the campaign.
+        Assert.True(bySilo[1] > 0 && bySilo[2] > 0, $"per silo {string.Join(" / ", bySilo)}");
+        Assert.True(receiver.MaxAdmittedSessions <= Connections, $"{receiver.MaxAdmittedSessions} sessions at once (limit {Connections})");
+    }
 }

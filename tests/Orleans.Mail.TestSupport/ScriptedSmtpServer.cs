@@ -80,6 +80,16 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
                     _maxAdmitted = Math.Max(_maxAdmitted, _admitted);
                 }
             }
+
+            // A session that asked to QUIT no longer counts against the limit: the client waits for the 221
+            // before it connects again, but this server's own end-of-session bookkeeping may run later than that.
+            e.Context.CommandExecuting += (_, command) =>
+            {
+                if (command.Command is SmtpServer.Protocol.QuitCommand)
+                {
+                    Unadmit(command.Context);
+                }
+            };
         };
         EventHandler<SessionEventArgs> ended = (_, e) =>
         {
@@ -87,10 +97,7 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
             {
                 _live--;
                 _liveChanges.Enqueue((DateTimeOffset.UtcNow, _live));
-                if (e.Context.Properties.TryGetValue("admitted", out var admitted) && admitted is true)
-                {
-                    _admitted--;
-                }
+                Unadmit(e.Context);
 
                 if (e.Context.Properties.TryGetValue("started", out var started) && started is DateTimeOffset at)
                 {
@@ -151,10 +158,26 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     /// <summary>Sessions refused for the session limit, by time.</summary>
     public IReadOnlyList<DateTimeOffset> Refusals => _refusals.ToArray();
 
+    // Takes a session off the admitted count once (at QUIT or at its end, whichever comes first).
+    private void Unadmit(ISessionContext context)
+    {
+        lock (_liveLock)
+        {
+            if (context.Properties.TryGetValue("admitted", out var admitted) && admitted is true)
+            {
+                context.Properties["admitted"] = false;
+                _admitted--;
+            }
+        }
+    }
+
     /// <summary>TCP sessions open now.</summary>
     public int LiveSessions { get { lock (_liveLock) { return _live; } } }
 
-    /// <summary>The most sessions admitted (not refused) at once.</summary>
+    /// <summary>Sessions admitted (not refused) that have not sent QUIT or ended.</summary>
+    public int AdmittedSessions { get { lock (_liveLock) { return _admitted; } } }
+
+    /// <summary>The most sessions admitted (not refused) at once; a session stops counting at its QUIT.</summary>
     public int MaxAdmittedSessions { get { lock (_liveLock) { return _maxAdmitted; } } }
 
     /// <summary>The most TCP sessions open at once (refused ones included) at or after <paramref name="since"/>.</summary>

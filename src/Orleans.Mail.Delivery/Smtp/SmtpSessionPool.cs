@@ -195,6 +195,40 @@ public sealed class SmtpSessionPool : IAsyncDisposable
     public Task ReturnAsync(SmtpSession session, bool healthy, int maxMessages) =>
         ReturnAsync(session, healthy, maxMessages, new SessionBudget(session.BudgetKey, int.MaxValue, Group: session.BudgetGroup.Length > 0 ? session.BudgetGroup : null));
 
+    /// <summary>
+    /// Closes, with QUIT, every idle session counted under <paramref name="budgetKey"/> (any host); completes
+    /// when they are closed. Sessions rented out are left alone. Used when the owner of a budget key moves to
+    /// another process, so the key's session there does not overlap one still idle here.
+    /// </summary>
+    /// <returns>How many sessions were closed.</returns>
+    public async Task<int> CloseIdleAsync(string budgetKey)
+    {
+        var closing = new List<Task>();
+        foreach (var stack in _idle.Values)
+        {
+            var keep = new List<SmtpSession>();
+            while (stack.TryPop(out var session))
+            {
+                if (session.BudgetKey == budgetKey)
+                {
+                    closing.Add(Discard(session));
+                }
+                else
+                {
+                    keep.Add(session);
+                }
+            }
+
+            for (var i = keep.Count - 1; i >= 0; i--)
+            {
+                stack.Push(keep[i]);
+            }
+        }
+
+        await Task.WhenAll(closing);
+        return closing.Count;
+    }
+
     private SmtpSession? TakeIdle(SmtpEndpoint endpoint, bool requireTls)
     {
         if (!_idle.TryGetValue(endpoint, out var stack))
