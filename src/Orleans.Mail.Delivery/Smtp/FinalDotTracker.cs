@@ -25,16 +25,20 @@ public sealed class FinalDotTracker : IProtocolLogger
     /// <inheritdoc />
     public void LogClient(byte[] buffer, int offset, int count)
     {
-        // Keep the last five bytes written, across writes: the dot may arrive in a write of its own.
-        for (var i = offset; i < offset + count; i++)
+        // Keep the last five bytes written, across writes: the dot may arrive in a write of its own. Only the
+        // last five bytes of a write matter (a DATA write is a whole message body: never look at every byte).
+        var fresh = buffer.AsSpan(offset, count);
+        if (fresh.Length >= _tail.Length)
         {
-            if (_tailLength == _tail.Length)
-            {
-                Array.Copy(_tail, 1, _tail, 0, _tail.Length - 1);
-                _tailLength--;
-            }
-
-            _tail[_tailLength++] = buffer[i];
+            fresh[^_tail.Length..].CopyTo(_tail);
+            _tailLength = _tail.Length;
+        }
+        else
+        {
+            var keep = Math.Min(_tailLength, _tail.Length - fresh.Length);
+            _tail.AsSpan(_tailLength - keep, keep).CopyTo(_tail);
+            fresh.CopyTo(_tail.AsSpan(keep));
+            _tailLength = keep + fresh.Length;
         }
 
         AwaitingFinalReply = _tailLength == _tail.Length && _tail.AsSpan().SequenceEqual(FinalDot);
