@@ -203,13 +203,24 @@ public sealed class SmtpSessionPool : IAsyncDisposable
     /// <returns>How many sessions were closed.</returns>
     public async Task<int> CloseIdleAsync(string budgetKey)
     {
+        var closing = DiscardIdleWhere(session => session.BudgetKey == budgetKey);
+        await Task.WhenAll(closing);
+        return closing.Count;
+    }
+
+    /// <summary>
+    /// Takes every idle session for which <paramref name="close"/> says true out of the pool (asked once per
+    /// session, oldest last) and starts closing it; the others stay, in their order.
+    /// </summary>
+    private List<Task> DiscardIdleWhere(Func<SmtpSession, bool> close)
+    {
         var closing = new List<Task>();
         foreach (var stack in _idle.Values)
         {
             var keep = new List<SmtpSession>();
             while (stack.TryPop(out var session))
             {
-                if (session.BudgetKey == budgetKey)
+                if (close(session))
                 {
                     closing.Add(Discard(session));
                 }
@@ -219,14 +230,14 @@ public sealed class SmtpSessionPool : IAsyncDisposable
                 }
             }
 
+            // Push back oldest first so the most recently used session is rented next.
             for (var i = keep.Count - 1; i >= 0; i--)
             {
                 stack.Push(keep[i]);
             }
         }
 
-        await Task.WhenAll(closing);
-        return closing.Count;
+        return closing;
     }
 
     private SmtpSession? TakeIdle(SmtpEndpoint endpoint, bool requireTls)
@@ -276,38 +287,17 @@ public sealed class SmtpSessionPool : IAsyncDisposable
             return Task.CompletedTask;
         }
 
-        var closing = new List<Task>();
-        foreach (var pass in new[] { true, false })
-        {
-            foreach (var stack in _idle.Values)
-            {
-                var keep = new List<SmtpSession>();
-                while (stack.TryPop(out var session))
-                {
-                    // First pass: the key's own idle sessions; second: the group's others, for the group's limit.
-                    var close = pass
-                        ? session.BudgetKey == budget.Key && (keyExcess > 0 || groupExcess > 0)
-                        : session.BudgetGroup == budget.GroupKey && groupExcess > 0;
-                    if (close)
-                    {
-                        keyExcess -= session.BudgetKey == budget.Key ? 1 : 0;
-                        groupExcess--;
-                        closing.Add(Discard(session));
-                    }
-                    else
-                    {
-                        keep.Add(session);
-                    }
-                }
-
-                for (var i = keep.Count - 1; i >= 0; i--)
-                {
-                    stack.Push(keep[i]);
-                }
-            }
-        }
-
+        // First pass: the key's own idle sessions; second: the group's others, for the group's limit.
+        var closing = DiscardIdleWhere(session => session.BudgetKey == budget.Key && (keyExcess > 0 || groupExcess > 0) && Closing(session));
+        closing.AddRange(DiscardIdleWhere(session => session.BudgetGroup == budget.GroupKey && groupExcess > 0 && Closing(session)));
         return Task.WhenAll(closing);
+
+        bool Closing(SmtpSession session)
+        {
+            keyExcess -= session.BudgetKey == budget.Key ? 1 : 0;
+            groupExcess--;
+            return true;
+        }
     }
 
     /// <summary>Counts a session under the budget's key and group (moving it from its previous ones, if any).</summary>
@@ -356,27 +346,7 @@ public sealed class SmtpSessionPool : IAsyncDisposable
     private void CloseIdle()
     {
         var now = _time.GetUtcNow();
-        foreach (var stack in _idle.Values)
-        {
-            var keep = new List<SmtpSession>();
-            while (stack.TryPop(out var session))
-            {
-                if (now - session.IdleSince >= (session.IdleLimit ?? _idleLimit) || !session.Client.IsConnected)
-                {
-                    _ = Discard(session);
-                }
-                else
-                {
-                    keep.Add(session);
-                }
-            }
-
-            // Push back oldest first so the most recently used session is rented next.
-            for (var i = keep.Count - 1; i >= 0; i--)
-            {
-                stack.Push(keep[i]);
-            }
-        }
+        _ = DiscardIdleWhere(session => now - session.IdleSince >= (session.IdleLimit ?? _idleLimit) || !session.Client.IsConnected);
     }
 
     private static async Task CloseAsync(SmtpSession session)
