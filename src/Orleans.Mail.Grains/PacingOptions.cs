@@ -36,6 +36,15 @@ public sealed class PacingOptions
     public int MaxSessionsPerSilo { get; set; } = 64;
 
     /// <summary>
+    /// Campaign batches on a site's last connections carry at most this many messages, so that transactional
+    /// mail never waits behind a full campaign batch when every connection is busy: an eighth of the site's
+    /// connection limit (at least one) when the limit is 2 or more. Transactional claims may use any connection.
+    /// 0 turns it off (every campaign batch up to <see cref="MessagesPerConnection"/>). Default 5.
+    /// </summary>
+    [Range(0, 100_000)]
+    public int ShortBatchMessages { get; set; } = 5;
+
+    /// <summary>
     /// How long a domain is rested after a reputation deferral (Yahoo TSS04, Gmail 4.7.28), in s: no new
     /// connections to it, its messages wait queued (no attempts counted) and resume after the window.
     /// Default 7,200 (2 h).

@@ -49,6 +49,51 @@ public sealed class FairShareTests
     }
 
     [Fact]
+    public async Task EveryConnectionBusyWithCampaignBatches_TransactionalWaitsOnlyForAShortBatch_DeliveredWithinOneAndAHalfSecondsOfTheCall()
+    {
+        const int Connections = 4;
+        const int Backlog = 600;
+        // Each message takes 100 ms at the receiver: a full campaign batch (50 messages) holds its connection for 5 s.
+        await using var receiver = await ScriptedSmtpServer.StartAsync(saveDelay: TimeSpan.FromMilliseconds(100));
+        await using var cluster = await MailCluster.StartWithSmarthostAsync(receiver.Endpoint, env =>
+        {
+            env["Pacing__MessagesPerSecondPerDomain"] = "1000";
+            env["Pacing__MaxConnectionsPerDomain"] = Connections.ToString();
+            env["Pacing__MessagesPerConnection"] = "50";
+            env["Pacing__ShortBatchMessages"] = "5";
+        });
+
+        var rows = Enumerable.Range(0, Backlog).Select(i => new Recipient { Address = $"bulk{i}@busy.example" }).ToList();
+        var created = await CampaignFlow.StartAsync(cluster.Campaigns, rows, batchSize: Backlog);
+        await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+
+        var calls = new List<(string Address, DateTimeOffset At)>();
+        for (var i = 0; i < 8; i++)
+        {
+            var address = $"tx{i}@busy.example";
+            var send = new SendMessageRequest { From = "Shop <shop@sender.test>", Subject = "Your code", TextBody = "123456" };
+            send.To.Add(address);
+            calls.Add((address, DateTimeOffset.UtcNow));
+            await cluster.Messages.SendMessageAsync(send);
+            await Task.Delay(TimeSpan.FromMilliseconds(700), TestContext.Current.CancellationToken);
+        }
+
+        var done = await CampaignFlow.WaitCompletedAsync(cluster.Campaigns, created.Id, TimeSpan.FromMinutes(2));
+
+        Assert.Equal((long)Backlog, done.Delivered);
+        var latencies = calls.Select(c => (receiver.ReceivedAt(c.Address) ?? DateTimeOffset.MaxValue) - c.At).ToArray();
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"transactional latency with all {Connections} connections busy: max {latencies.Max().TotalMilliseconds:F0} ms, " +
+            $"mean {latencies.Average(l => l.TotalMilliseconds):F0} ms; most sessions at once {receiver.MaxAdmittedSessions}");
+        // Behind a full batch a message would wait up to 5 s; behind a short one (5 messages) about 0.5 s.
+        Assert.All(latencies, l => Assert.True(l < TimeSpan.FromSeconds(1.5), $"delivered {l} after the call"));
+        Assert.True(receiver.MaxAdmittedSessions <= Connections, $"{receiver.MaxAdmittedSessions} sessions at once");
+        // The campaign was still sending when the last transactional message went out: they really competed.
+        var lastTransactional = calls.Max(c => receiver.ReceivedAt(c.Address)!.Value);
+        Assert.True(receiver.ReceiptTimes.Max() > lastTransactional.AddSeconds(3));
+    }
+
+    [Fact]
     public async Task TwoCampaignsWeighted3And1_OnDifferentDomainsOfOneProviderSite_ShareItsBudgetByWeightNotByDomain()
     {
         const int Heavy = 500;

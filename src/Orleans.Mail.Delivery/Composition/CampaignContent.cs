@@ -29,6 +29,7 @@ public sealed class CampaignContent
         Subject = LiquidTemplates.Parse(subject);
         TextBody = string.IsNullOrEmpty(textBody) ? null : LiquidTemplates.Parse(textBody);
         HtmlBody = string.IsNullOrEmpty(htmlBody) ? null : LiquidTemplates.Parse(htmlBody);
+        StaticBody = StaticCampaignBody.TryCreate(textBody, htmlBody);
         Headers = headers;
     }
 
@@ -46,6 +47,9 @@ public sealed class CampaignContent
 
     /// <summary>The HTML body template, or null.</summary>
     public IFluidTemplate? HtmlBody { get; }
+
+    /// <summary>The body encoded once when neither body template has Liquid markup; null when either has.</summary>
+    public StaticCampaignBody? StaticBody { get; }
 
     /// <summary>The owning tenant, or empty when unknown (then no unsubscribe header is added).</summary>
     public string TenantId { get; }

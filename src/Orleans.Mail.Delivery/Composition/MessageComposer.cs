@@ -38,16 +38,15 @@ public sealed class MessageComposer(
         var variables = string.IsNullOrEmpty(variablesJson)
             ? new Dictionary<string, string>()
             : JsonSerializer.Deserialize<Dictionary<string, string>>(variablesJson) ?? [];
-        var body = new BodyBuilder
-        {
-            TextBody = content.TextBody is null ? null : LiquidTemplates.Render(content.TextBody, recipient, variables, html: false),
-            HtmlBody = content.HtmlBody is null ? null : LiquidTemplates.Render(content.HtmlBody, recipient, variables, html: true),
-        };
         var message = NewMessage(messageId, content.Headers);
         message.From.Add(content.From);
         message.To.Add(MailboxAddress.Parse(recipient));
         message.Subject = LiquidTemplates.Render(content.Subject, recipient, variables, html: false);
-        message.Body = body.ToMessageBody();
+        message.Body = content.StaticBody?.NewEntity() ?? new BodyBuilder
+        {
+            TextBody = content.TextBody is null ? null : LiquidTemplates.Render(content.TextBody, recipient, variables, html: false),
+            HtmlBody = content.HtmlBody is null ? null : LiquidTemplates.Render(content.HtmlBody, recipient, variables, html: true),
+        }.ToMessageBody();
         AddOneClickUnsubscribe(message, content, recipient);
         dkim?.Sign(message);
         return message;

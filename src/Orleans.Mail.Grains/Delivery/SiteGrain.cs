@@ -66,6 +66,9 @@ public sealed partial class SiteGrain(
             policy?.MessagesPerConnection ?? provider?.MessagesPerConnection ?? settings.MessagesPerConnection);
     }
 
+    /// <summary>How many of <paramref name="connectionLimit"/> connections carry short campaign batches (<see cref="PacingOptions.ShortBatchMessages"/>).</summary>
+    private static int ShortBatchConnections(int connectionLimit) => connectionLimit < 2 ? 0 : Math.Max(1, connectionLimit / 8);
+
     private int ConnectionLimit(int ceiling) => Math.Max(1, Math.Min(_connectionCap ?? int.MaxValue, (int)Math.Floor(ceiling * _share)));
 
     /// <summary>True while an operator's or a policy block's suspension holds; ends a timed one that has run out.</summary>
@@ -197,6 +200,13 @@ public sealed partial class SiteGrain(
             }
 
             var want = (int)Math.Min(Math.Min(perConnection, Math.Floor(_tokens)), allowance);
+            if (settings.ShortBatchMessages > 0 && _batchesInFlight >= connectionLimit - ShortBatchConnections(connectionLimit))
+            {
+                // The site's last connections carry short batches only (an expedited claim too, which would fill up
+                // with campaign mail behind its transactional messages): one is free again soon for the next one.
+                want = Math.Min(want, settings.ShortBatchMessages);
+            }
+
             if (want <= 0)
             {
                 // A minute, hour or day cap is reached: nothing more until its window rolls over.
