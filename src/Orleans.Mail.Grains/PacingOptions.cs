@@ -45,6 +45,27 @@ public sealed class PacingOptions
     public int ShortBatchMessages { get; set; } = 5;
 
     /// <summary>
+    /// While transactional mail reaches its claim late on a silo (more than <see cref="TransactionalLateMs"/> after
+    /// it was accepted: the silo is busy), campaign batches on that silo may hold at most this many SMTP sessions
+    /// (<see cref="Delivery.DeliverySlots"/>), so campaigns leave the CPU to it; light transactional traffic on
+    /// an idle silo never slows a campaign. 0 turns it off. Default 4.
+    /// </summary>
+    [Range(0, 64)]
+    public int CampaignSessionsWhileTransactional { get; set; } = 4;
+
+    /// <summary>How long, in ms, campaigns keep yielding after the last late transactional claim. Default 1,000.</summary>
+    [Range(1, 600_000)]
+    public int CampaignYieldMs { get; set; } = 1000;
+
+    /// <summary>
+    /// A transactional message (first attempt) claimed more than this many ms after it was accepted counts as
+    /// late and makes the silo's campaigns yield (<see cref="CampaignSessionsWhileTransactional"/>). 0 turns it
+    /// off. Default 250.
+    /// </summary>
+    [Range(0, 600_000)]
+    public int TransactionalLateMs { get; set; } = 250;
+
+    /// <summary>
     /// How long a domain is rested after a reputation deferral (Yahoo TSS04, Gmail 4.7.28), in s: no new
     /// connections to it, its messages wait queued (no attempts counted) and resume after the window.
     /// Default 7,200 (2 h).

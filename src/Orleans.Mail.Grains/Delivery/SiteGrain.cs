@@ -66,6 +66,11 @@ public sealed partial class SiteGrain(
             policy?.MessagesPerConnection ?? provider?.MessagesPerConnection ?? settings.MessagesPerConnection);
     }
 
+    /// <summary>A transactional message on its first attempt claimed more than <see cref="PacingOptions.TransactionalLateMs"/> after it was accepted.</summary>
+    private bool IsLateTransactional(LeasedMessage message) =>
+        message.CampaignId is null && message.Attempts == 0
+        && time.GetUtcNow() - message.CreatedAt > TimeSpan.FromMilliseconds(options.Value.TransactionalLateMs);
+
     /// <summary>How many of <paramref name="connectionLimit"/> connections carry short campaign batches (<see cref="PacingOptions.ShortBatchMessages"/>).</summary>
     private static int ShortBatchConnections(int connectionLimit) => connectionLimit < 2 ? 0 : Math.Max(1, connectionLimit / 8);
 
@@ -242,6 +247,12 @@ public sealed partial class SiteGrain(
                 }
 
                 continue;
+            }
+
+            if (settings.TransactionalLateMs > 0 && leased.Any(IsLateTransactional))
+            {
+                // Transactional mail reaches its claim late: this silo is busy, so its campaigns yield for a while.
+                slots.NoteTransactionalDemand();
             }
 
             claimedAny = true;

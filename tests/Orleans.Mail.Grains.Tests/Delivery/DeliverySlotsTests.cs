@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Orleans.Mail.Grains.Delivery;
 
 namespace Orleans.Mail.Grains.Tests.Delivery;
@@ -36,5 +37,38 @@ public sealed class DeliverySlotsTests
         Assert.True(slots.TryAcquire());
         Assert.False(slots.TryAcquire());
         Assert.True(slots.TryAcquire(urgent: true));
+    }
+
+    [Fact]
+    public void TryAcquire_TransactionalLateNoted_CampaignsHeldToTheYieldLimitForTheYieldTimeUrgentUnaffected()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero));
+        var slots = new DeliverySlots(
+            Options.Create(new PacingOptions { MaxSessionsPerSilo = 16, CampaignSessionsWhileTransactional = 3, CampaignYieldMs = 1000 }), time);
+        Assert.True(slots.TryAcquire());
+
+        slots.NoteTransactionalDemand();
+
+        Assert.Equal(3, slots.CampaignLimit);
+        Assert.True(slots.TryAcquire());
+        Assert.True(slots.TryAcquire());
+        Assert.False(slots.TryAcquire());
+        Assert.True(slots.TryAcquire(urgent: true));
+        time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.False(slots.TryAcquire());
+        time.Advance(TimeSpan.FromMilliseconds(2));
+        Assert.Equal(14, slots.CampaignLimit);
+        Assert.True(slots.TryAcquire());
+        Assert.Equal(5, slots.InUse);
+    }
+
+    [Fact]
+    public void CampaignLimit_YieldOff_NoteChangesNothing()
+    {
+        var slots = new DeliverySlots(Options.Create(new PacingOptions { MaxSessionsPerSilo = 16, CampaignSessionsWhileTransactional = 0 }));
+
+        slots.NoteTransactionalDemand();
+
+        Assert.Equal(14, slots.CampaignLimit);
     }
 }
