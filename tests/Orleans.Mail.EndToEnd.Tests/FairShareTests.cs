@@ -24,21 +24,12 @@ public sealed class FairShareTests
         var created = await CampaignFlow.StartAsync(cluster.Campaigns, rows, batchSize: 400);
         await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
 
-        var calls = new List<(string Address, DateTimeOffset At)>();
-        for (var i = 0; i < 10; i++)
-        {
-            var address = $"tx{i}@shared.example";
-            var send = new SendMessageRequest { From = "Shop <shop@sender.test>", Subject = "Your code", TextBody = "123456" };
-            send.To.Add(address);
-            calls.Add((address, DateTimeOffset.UtcNow));
-            await cluster.Messages.SendMessageAsync(send);
-            await Task.Delay(TimeSpan.FromMilliseconds(500), TestContext.Current.CancellationToken);
-        }
+        var calls = await SendTransactionalAsync(cluster, "shared.example", 10, TimeSpan.FromMilliseconds(500));
 
         var done = await CampaignFlow.WaitCompletedAsync(cluster.Campaigns, created.Id, TimeSpan.FromMinutes(2));
 
         Assert.Equal((long)Backlog, done.Delivered);
-        var latencies = calls.Select(c => (receiver.ReceivedAt(c.Address) ?? DateTimeOffset.MaxValue) - c.At).ToArray();
+        var latencies = Latencies(receiver, calls);
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"transactional latency behind a {Backlog}-message backlog at {Rate}/s: max {latencies.Max().TotalMilliseconds:F0} ms, " +
             $"mean {latencies.Average(l => l.TotalMilliseconds):F0} ms");
@@ -67,21 +58,12 @@ public sealed class FairShareTests
         var created = await CampaignFlow.StartAsync(cluster.Campaigns, rows, batchSize: Backlog);
         await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
 
-        var calls = new List<(string Address, DateTimeOffset At)>();
-        for (var i = 0; i < 8; i++)
-        {
-            var address = $"tx{i}@busy.example";
-            var send = new SendMessageRequest { From = "Shop <shop@sender.test>", Subject = "Your code", TextBody = "123456" };
-            send.To.Add(address);
-            calls.Add((address, DateTimeOffset.UtcNow));
-            await cluster.Messages.SendMessageAsync(send);
-            await Task.Delay(TimeSpan.FromMilliseconds(700), TestContext.Current.CancellationToken);
-        }
+        var calls = await SendTransactionalAsync(cluster, "busy.example", 8, TimeSpan.FromMilliseconds(700));
 
         var done = await CampaignFlow.WaitCompletedAsync(cluster.Campaigns, created.Id, TimeSpan.FromMinutes(2));
 
         Assert.Equal((long)Backlog, done.Delivered);
-        var latencies = calls.Select(c => (receiver.ReceivedAt(c.Address) ?? DateTimeOffset.MaxValue) - c.At).ToArray();
+        var latencies = Latencies(receiver, calls);
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"transactional latency with all {Connections} connections busy: max {latencies.Max().TotalMilliseconds:F0} ms, " +
             $"mean {latencies.Average(l => l.TotalMilliseconds):F0} ms; most sessions at once {receiver.MaxAdmittedSessions}");
@@ -148,4 +130,25 @@ public sealed class FairShareTests
         var rows = addresses.Select(a => new Recipient { Address = a }).ToList();
         return (await CampaignFlow.StartAsync(cluster.Campaigns, rows, batchSize: rows.Count, definition)).Id;
     }
+
+    /// <summary>Sends <paramref name="count"/> one-recipient transactional messages to tx<i>n</i>@<paramref name="domain"/>, one per <paramref name="spacing"/>; returns when each call was made.</summary>
+    private static async Task<List<(string Address, DateTimeOffset At)>> SendTransactionalAsync(MailCluster cluster, string domain, int count, TimeSpan spacing)
+    {
+        var calls = new List<(string Address, DateTimeOffset At)>();
+        for (var i = 0; i < count; i++)
+        {
+            var address = $"tx{i}@{domain}";
+            var send = new SendMessageRequest { From = "Shop <shop@sender.test>", Subject = "Your code", TextBody = "123456" };
+            send.To.Add(address);
+            calls.Add((address, DateTimeOffset.UtcNow));
+            await cluster.Messages.SendMessageAsync(send);
+            await Task.Delay(spacing, TestContext.Current.CancellationToken);
+        }
+
+        return calls;
+    }
+
+    /// <summary>From each call to its receipt at <paramref name="receiver"/> (<see cref="TimeSpan.MaxValue"/>-like when never received).</summary>
+    private static TimeSpan[] Latencies(ScriptedSmtpServer receiver, List<(string Address, DateTimeOffset At)> calls) =>
+        calls.Select(c => (receiver.ReceivedAt(c.Address) ?? DateTimeOffset.MaxValue) - c.At).ToArray();
 }
