@@ -82,6 +82,7 @@ public sealed class SmtpSessionPool : IAsyncDisposable
     private readonly ConcurrentDictionary<SmtpEndpoint, ConcurrentStack<SmtpSession>> _idle = new();
     private readonly ConcurrentDictionary<string, StrongBox<int>> _open = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StrongBox<int>> _openInGroup = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StrongBox<int>> _closingInGroup = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (long Minute, int Count)> _connects = new(StringComparer.Ordinal);
     private readonly SmtpConnector _connector;
     private readonly HostCircuitBreakers? _breakers;
@@ -137,11 +138,33 @@ public sealed class SmtpSessionPool : IAsyncDisposable
 
         // The receiver counts a session until it is closed: wait for the QUITs before connecting again.
         await TrimIdleAsync(budget, reserve: 1);
+        await WaitForClosingAsync(budget, cancellationToken);
         var connected = _breakers is null
             ? await _connector.ConnectAsync(endpoint, requireTls, cancellationToken)
             : await _breakers.ConnectAsync(endpoint, token => _connector.ConnectAsync(endpoint, requireTls, token), cancellationToken);
         CountUnder(connected, budget);
         return connected;
+    }
+
+    /// <summary>
+    /// While one more session would exceed the budget's group limit and sessions of the group are being closed
+    /// (another caller's QUIT under way, not idle, so <see cref="TrimIdleAsync"/> cannot take them), waits for
+    /// those closes, at most 6 s (a close gives QUIT 5 s): the receiver counts them until they are closed.
+    /// </summary>
+    private async Task WaitForClosingAsync(SessionBudget budget, CancellationToken cancellationToken)
+    {
+        if (budget.GroupMaxOpen == int.MaxValue)
+        {
+            return;
+        }
+
+        var deadline = _time.GetUtcNow() + TimeSpan.FromSeconds(6);
+        while (OpenSessionsInGroup(budget.GroupKey) + 1 > budget.GroupMaxOpen
+               && _closingInGroup.TryGetValue(budget.GroupKey, out var closing) && Volatile.Read(ref closing.Value) > 0
+               && _time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(5), _time, cancellationToken);
+        }
     }
 
     /// <summary>Counts one new connection under the budget's per-minute limit, or raises when the minute's are used up.</summary>
@@ -331,6 +354,12 @@ public sealed class SmtpSessionPool : IAsyncDisposable
     /// <summary>Closes a session with QUIT; it counts as open until it is closed.</summary>
     private async Task Discard(SmtpSession session)
     {
+        var group = session.BudgetGroup.Length > 0 ? _closingInGroup.GetOrAdd(session.BudgetGroup, _ => new StrongBox<int>()) : null;
+        if (group is not null)
+        {
+            Interlocked.Increment(ref group.Value);
+        }
+
         try
         {
             await CloseAsync(session);
@@ -340,6 +369,10 @@ public sealed class SmtpSessionPool : IAsyncDisposable
             Uncount(session);
             session.BudgetKey = string.Empty;
             session.BudgetGroup = string.Empty;
+            if (group is not null)
+            {
+                Interlocked.Decrement(ref group.Value);
+            }
         }
     }
 
