@@ -182,7 +182,7 @@ public sealed class MailCluster : IAsyncLifetime
         StartOwnAsync(env =>
         {
             env["Dns__Servers__0"] = dnsServer;
-            env["Dns__TimeoutMs"] = "1000";
+            env["Dns__TimeoutMs"] = "3000";
             env["Routing__MxPort"] = mxPort.ToString();
             configure?.Invoke(env);
         }, extraSilos, sourceAddressPerSilo);

@@ -72,8 +72,8 @@ public sealed class MxZonesFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>A resolver asking only <paramref name="server"/>, 500 ms per query, no retries.</summary>
-    public static MxResolver Resolver(string server, int mxPort = 2525, int timeoutMs = 500) =>
+    /// <summary>A resolver asking only <paramref name="server"/>, 2 s per query (tests run in parallel on two cores), no retries.</summary>
+    public static MxResolver Resolver(string server, int mxPort = 2525, int timeoutMs = 2000) =>
         new(Options.Create(new DnsOptions { Servers = [server], TimeoutMs = timeoutMs, Retries = 0 }),
             new FixedMonitor<RoutingOptions>(new RoutingOptions { MxPort = mxPort }),
             NullLogger<MxResolver>.Instance);
