@@ -74,8 +74,8 @@ public readonly record struct SessionBudget(
 /// EHLO per batch). A session is closed with QUIT once it reached its message limit, went bad, or sat idle
 /// longer than <see cref="SmtpOptions.IdleConnectionMs"/>. Sessions are counted per
 /// <see cref="SessionBudget"/>, idle ones included: before a new connection is opened beyond the budget,
-/// idle sessions of the same budget (to any of its hosts) are closed, and a session returned beyond it is
-/// closed rather than kept.
+/// idle sessions of the same budget (to any of its hosts) are closed, and the connection waits for closes of
+/// its group already under way (at most 6 s); a session returned beyond it is closed rather than kept.
 /// </summary>
 public sealed class SmtpSessionPool : IAsyncDisposable
 {
