@@ -52,9 +52,6 @@ public sealed class StaticCampaignBody
         string.IsNullOrEmpty(template)
         || (!template.Contains("{{", StringComparison.Ordinal) && !template.Contains("{%", StringComparison.Ordinal));
 
-    /// <summary>The encoded bytes of each part, in order (plain first); for tests and measurements.</summary>
-    public IReadOnlyList<ReadOnlyMemory<byte>> EncodedParts => [.. _parts.Select(p => new ReadOnlyMemory<byte>(p.Encoded))];
-
     /// <summary>New MIME entities for one message, over the shared encoded bytes.</summary>
     public MimeEntity NewEntity()
     {
