@@ -79,4 +79,12 @@ public sealed class GatewayOptions
     /// </summary>
     [Range(1, 3600)]
     public int BacklogRetryAfterSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// How many batches of one <c>AddRecipients</c> stream may be committing at once, in batches. While one
+    /// batch's transaction waits for its commit, the next is already being validated and written; answers and
+    /// rejected rows are still reported in batch order. 1 commits one batch at a time. Default 4.
+    /// </summary>
+    [Range(1, 16)]
+    public int AddRecipientsBatchesInFlight { get; set; } = 4;
 }

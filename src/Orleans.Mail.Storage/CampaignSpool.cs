@@ -51,12 +51,15 @@ public sealed class CampaignSpool(NpgsqlDataSource dataSource, TimeProvider time
             }
         }
 
+        // Rows go in by key (and, for a key repeated in the batch, in batch order: the first one stays): batches
+        // of one campaign committing at once then take the unique index's entries in the same order, so two that
+        // share addresses wait for each other instead of deadlocking.
         var inserted = new HashSet<Guid>();
         await using (var insert = new NpgsqlCommand(
             "INSERT INTO spool (id, message_id, tenant, campaign_id, recipient, recipient_key, domain, variables, state, next_attempt_at, created_at, updated_at) " +
             "SELECT r.id, r.id, $1, $2, r.address, r.key, r.domain, r.variables::jsonb, 1, $3, $3, $3 " +
             "FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY AS r(id, address, key, domain, variables, n) " +
-            "ORDER BY r.n " +
+            "ORDER BY r.key, r.n " +
             "ON CONFLICT (campaign_id, recipient_key) WHERE campaign_id IS NOT NULL DO NOTHING RETURNING id", connection, transaction))
         {
             insert.Parameters.Add(new() { Value = tenant });
@@ -121,6 +124,20 @@ public sealed class CampaignSpool(NpgsqlDataSource dataSource, TimeProvider time
     /// <summary>Moves every draft message of the campaign to the ready queue; returns how many moved.</summary>
     public async Task<long> QueueDraftsAsync(Guid campaignId, CancellationToken cancellationToken = default)
     {
+        // Moving a draft rewrites its row and adds it to the ready indexes, one core's work per statement in
+        // PostgreSQL; two statements at once take disjoint chunks (SKIP LOCKED), so queueing a big list
+        // uses both cores of a small machine instead of one.
+        var movers = new Task<long>[QueueWorkers];
+        for (var i = 0; i < movers.Length; i++)
+        {
+            movers[i] = QueueDraftChunksAsync(campaignId, cancellationToken);
+        }
+
+        return (await Task.WhenAll(movers)).Sum();
+    }
+
+    private async Task<long> QueueDraftChunksAsync(Guid campaignId, CancellationToken cancellationToken)
+    {
         // In chunks, each its own transaction: a million drafts are one short statement after another (none
         // near the command timeout), and the first messages are due while the rest are still being queued.
         // Safe to repeat after a crash: what is left in Draft is queued by the next call.
@@ -129,18 +146,21 @@ public sealed class CampaignSpool(NpgsqlDataSource dataSource, TimeProvider time
         {
             await using var command = dataSource.CreateCommand(
                 "UPDATE spool SET state = 2, next_attempt_at = $2, updated_at = $2 " +
-                "WHERE id IN (SELECT id FROM spool WHERE campaign_id = $1 AND state = 1 LIMIT $3)");
+                "WHERE id IN (SELECT id FROM spool WHERE campaign_id = $1 AND state = 1 LIMIT $3 FOR UPDATE SKIP LOCKED)");
             command.Parameters.Add(new() { Value = campaignId });
             command.Parameters.Add(new() { Value = time.GetUtcNow() });
             command.Parameters.Add(new() { Value = QueueChunkRows });
             var rows = await command.ExecuteNonQueryAsync(cancellationToken);
             queued += rows;
-            if (rows < QueueChunkRows)
+            if (rows == 0)
             {
                 return queued;
             }
         }
     }
+
+    /// <summary>Statements queueing one campaign's drafts at once, by <see cref="QueueDraftsAsync"/>.</summary>
+    private const int QueueWorkers = 2;
 
     /// <summary>Drafts queued per statement by <see cref="QueueDraftsAsync"/>.</summary>
     private const int QueueChunkRows = 20_000;

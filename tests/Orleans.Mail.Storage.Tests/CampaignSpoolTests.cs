@@ -48,6 +48,48 @@ public sealed class CampaignSpoolTests(SpoolFixture spool) : IClassFixture<Spool
     }
 
     [Fact]
+    public async Task CommitBatchAsync_BatchesSharingAddressesInOppositeOrderAtOnce_NoDeadlockAndEachAddressStoredOnce()
+    {
+        // A stream commits several batches at once; two that share addresses, listed in opposite orders, would
+        // take the unique index's entries in opposite orders (a deadlock) unless rows go in by key.
+        for (var round = 0; round < 5; round++)
+        {
+            var campaign = Guid.CreateVersion7();
+            var shared = spool.Recipients($"shared{round}-", "e.example", 2000);
+            var forward = shared.Concat(spool.Recipients($"only-a{round}-", "e.example", 500)).ToArray();
+            var backward = shared.Reverse().Select(r => r with { Id = Guid.CreateVersion7(spool.Time.GetUtcNow()) })
+                .Concat(spool.Recipients($"only-b{round}-", "e.example", 500)).ToArray();
+
+            var results = await Task.WhenAll(
+                spool.Campaigns.CommitBatchAsync(campaign, "t1", 1, forward, Token),
+                spool.Campaigns.CommitBatchAsync(campaign, "t1", 2, backward, Token));
+
+            Assert.Equal(3000, results.Sum(r => r.Accepted));
+            Assert.Equal(2000, results.Sum(r => r.DuplicateIndexes.Count));
+            var (counts, _, _, _) = await spool.Campaigns.CountAsync(campaign, TimeSpan.FromSeconds(10), Token);
+            Assert.Equal(3000, counts[MessageState.Draft]);
+        }
+    }
+
+    [Fact]
+    public async Task QueueDraftsAsync_MoreDraftsThanTwoChunksOfTwoMovers_QueuesEveryOneExactlyOnce()
+    {
+        var campaign = Guid.CreateVersion7();
+        for (var batch = 0; batch < 9; batch++)
+        {
+            await spool.Campaigns.CommitBatchAsync(campaign, "t1", batch, spool.Recipients($"many{batch}-", "f.example", 5000), Token);
+        }
+
+        var queued = await spool.Campaigns.QueueDraftsAsync(campaign, Token);
+
+        Assert.Equal(45_000, queued);
+        var (counts, _, _, _) = await spool.Campaigns.CountAsync(campaign, TimeSpan.FromSeconds(10), Token);
+        Assert.Equal(45_000, counts[MessageState.Queued]);
+        Assert.False(counts.ContainsKey(MessageState.Draft));
+        Assert.Equal(0, await spool.Campaigns.QueueDraftsAsync(campaign, Token));
+    }
+
+    [Fact]
     public async Task ListAsync_PagesOfTwo_WalkEveryMessageOnceInIdOrder()
     {
         var campaign = Guid.CreateVersion7();

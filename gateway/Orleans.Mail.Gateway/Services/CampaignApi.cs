@@ -72,62 +72,119 @@ public sealed class CampaignApi(IGrainFactory grains, IOptionsMonitor<GatewayOpt
     {
         var tenant = context.Tenant();
         var response = new AddRecipientsResponse();
+        var window = options.CurrentValue.AddRecipientsBatchesInFlight;
+        var committing = new Queue<CommittingBatch>(window);
         string? campaignId = null;
-        await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
+        try
         {
-            campaignId ??= request.CampaignId;
-            if (!MailIds.TryParse(request.CampaignId, MailIds.CampaignPrefix, out _))
+            await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
             {
-                throw BadRequests.Single("campaign_id", "is not a campaign id (cmp_ and 32 hex digits)");
-            }
-
-            if (!string.Equals(campaignId, request.CampaignId, StringComparison.Ordinal))
-            {
-                throw BadRequests.Single("campaign_id", "every message of one stream must name the same campaign");
-            }
-
-            if (request.Recipients.Count is 0 or > MaxBatchRows)
-            {
-                throw BadRequests.Single("recipients", $"a batch holds 1 to {MaxBatchRows} recipients");
-            }
-
-            var accepted = new List<RecipientRow>(request.Recipients.Count);
-            var acceptedIndexes = new List<int>(request.Recipients.Count);
-            for (var i = 0; i < request.Recipients.Count; i++)
-            {
-                var recipient = request.Recipients[i];
-                if (RowProblem(recipient) is { } reason)
+                campaignId ??= request.CampaignId;
+                var batch = Validate(request, campaignId);
+                if (batch.Accepted.Count > 0)
                 {
-                    Reject(response, request.BatchNumber, i, recipient.Address, reason);
-                    continue;
+                    // Batches sent before this one stay committed (the client re-sends from here, by batch number).
+                    backlog.ThrowIfFull();
+                    batch.Commit = grains.GetGrain<ICampaignGrain>(request.CampaignId).AddRecipients(tenant, request.BatchNumber, batch.Accepted);
                 }
 
-                accepted.Add(new RecipientRow(recipient.Address.Trim(), new Dictionary<string, string>(recipient.Variables)));
-                acceptedIndexes.Add(i);
+                committing.Enqueue(batch);
+                while (committing.Count >= window)
+                {
+                    await ReportOldestAsync(response, committing);
+                }
             }
 
-            if (accepted.Count == 0)
+            while (committing.Count > 0)
             {
-                continue;
+                await ReportOldestAsync(response, committing);
             }
-
-            // Batches committed before this one stay committed (the client re-sends from here, by batch number).
-            backlog.ThrowIfFull();
-            var result = await grains.GetGrain<ICampaignGrain>(request.CampaignId).AddRecipients(tenant, request.BatchNumber, accepted);
-            response.Accepted += result.Accepted;
-            if (result.Replayed)
-            {
-                response.ReplayedBatches++;
-            }
-
-            foreach (var index in result.DuplicateIndexes)
-            {
-                var original = acceptedIndexes[index];
-                Reject(response, request.BatchNumber, original, request.Recipients[original].Address, "duplicate");
-            }
+        }
+        catch when (committing.Count > 0)
+        {
+            // Let the batches already handed to the grain finish before answering with the error, so that what the
+            // client re-sends (by batch number) meets committed ledger rows, not transactions still under way.
+            await Task.WhenAll(committing.Select(b => (Task)b.Commit)).ContinueWith(static _ => { }, TaskScheduler.Default);
+            throw;
         }
 
         return response;
+    }
+
+    /// <summary>
+    /// One request of the stream: the rows that passed validation and their indexes in the request, the rows
+    /// refused here, and the grain's commit of the accepted rows (already complete when none passed).
+    /// </summary>
+    private sealed class CommittingBatch(AddRecipientsRequest request)
+    {
+        public AddRecipientsRequest Request { get; } = request;
+
+        public List<RecipientRow> Accepted { get; } = new(request.Recipients.Count);
+
+        public List<int> AcceptedIndexes { get; } = new(request.Recipients.Count);
+
+        public List<(int Index, string Reason)> Refused { get; } = [];
+
+        public Task<RecipientBatchResult> Commit { get; set; } = Task.FromResult(new RecipientBatchResult(0, [], Replayed: false));
+    }
+
+    private static CommittingBatch Validate(AddRecipientsRequest request, string campaignId)
+    {
+        if (!MailIds.TryParse(request.CampaignId, MailIds.CampaignPrefix, out _))
+        {
+            throw BadRequests.Single("campaign_id", "is not a campaign id (cmp_ and 32 hex digits)");
+        }
+
+        if (!string.Equals(campaignId, request.CampaignId, StringComparison.Ordinal))
+        {
+            throw BadRequests.Single("campaign_id", "every message of one stream must name the same campaign");
+        }
+
+        if (request.Recipients.Count is 0 or > MaxBatchRows)
+        {
+            throw BadRequests.Single("recipients", $"a batch holds 1 to {MaxBatchRows} recipients");
+        }
+
+        var batch = new CommittingBatch(request);
+        for (var i = 0; i < request.Recipients.Count; i++)
+        {
+            var recipient = request.Recipients[i];
+            if (RowProblem(recipient) is { } reason)
+            {
+                batch.Refused.Add((i, reason));
+                continue;
+            }
+
+            batch.Accepted.Add(new RecipientRow(recipient.Address.Trim(), new Dictionary<string, string>(recipient.Variables)));
+            batch.AcceptedIndexes.Add(i);
+        }
+
+        return batch;
+    }
+
+    /// <summary>Waits for the oldest batch's commit and adds its outcome to the response: batches are reported in stream order.</summary>
+    private static async Task ReportOldestAsync(AddRecipientsResponse response, Queue<CommittingBatch> committing)
+    {
+        var batch = committing.Peek();
+        var result = await batch.Commit;
+        committing.Dequeue();
+        var request = batch.Request;
+        foreach (var (index, reason) in batch.Refused)
+        {
+            Reject(response, request.BatchNumber, index, request.Recipients[index].Address, reason);
+        }
+
+        response.Accepted += result.Accepted;
+        if (result.Replayed)
+        {
+            response.ReplayedBatches++;
+        }
+
+        foreach (var index in result.DuplicateIndexes)
+        {
+            var original = batch.AcceptedIndexes[index];
+            Reject(response, request.BatchNumber, original, request.Recipients[original].Address, "duplicate");
+        }
     }
 
     private static string? RowProblem(Recipient recipient)

@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using Orleans.Mail.Messages;
 
 namespace Orleans.Mail.Campaigns;
@@ -26,9 +27,12 @@ public interface ICampaignGrain : IGrainWithStringKey
     /// <summary>
     /// Commits one batch atomically. A batch number committed before is a no-op that returns the stored
     /// counts with <see cref="RecipientBatchResult.Replayed"/> set. Raises
-    /// <see cref="Errors.MailPreconditionException"/> unless the campaign is a draft.
+    /// <see cref="Errors.MailPreconditionException"/> unless the campaign is a draft (or once a Start has begun).
+    /// Batches interleave: a stream may have several committing at once; when two share an address, one of
+    /// them (not necessarily the lower batch number) keeps it and the other reports it as a duplicate.
     /// </summary>
     [Alias("AddRecipients")]
+    [AlwaysInterleave]
     Task<RecipientBatchResult> AddRecipients(string tenantId, long batchNumber, IReadOnlyList<RecipientRow> rows);
 
     /// <summary>Freezes the list and queues every message. A no-op when already started.

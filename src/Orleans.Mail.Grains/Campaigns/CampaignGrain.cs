@@ -13,8 +13,10 @@ using Orleans.Mail.Delivery.Telemetry;
 namespace Orleans.Mail.Grains.Campaigns;
 
 /// <summary>
-/// One campaign: definition and lifecycle in grain storage, recipients in the spool. Non-reentrant, so a
-/// batch commit and a start never interleave: nothing can be added once the list is frozen.
+/// One campaign: definition and lifecycle in grain storage, recipients in the spool. Non-reentrant except for
+/// recipient batches, which interleave with each other (a stream commits several at once) and with reads;
+/// <see cref="Start"/> refuses new batches first and waits for those under way, so nothing can be added once
+/// the list is frozen and no committed draft is left behind by the queueing.
 /// </summary>
 public sealed partial class CampaignGrain(
     [PersistentState("campaign", "campaigns")] IPersistentState<CampaignRecord> record,
@@ -28,6 +30,9 @@ public sealed partial class CampaignGrain(
     private static readonly TimeSpan SnapshotMaxAge = TimeSpan.FromMilliseconds(900);
     private CampaignSnapshot? _snapshot;
     private DateTimeOffset _snapshotAt;
+    private int _batchesCommitting;
+    private bool _freezing;
+    private TaskCompletionSource? _batchesDone;
 
     private Guid CampaignUuid => MailIds.TryParse(this.GetPrimaryKeyString(), MailIds.CampaignPrefix, out var id)
         ? id
@@ -90,7 +95,7 @@ public sealed partial class CampaignGrain(
     public async Task<RecipientBatchResult> AddRecipients(string tenantId, long batchNumber, IReadOnlyList<RecipientRow> rows)
     {
         EnsureOwnedBy(tenantId);
-        if (record.State.State != CampaignState.Draft)
+        if (record.State.State != CampaignState.Draft || _freezing)
         {
             throw new MailPreconditionException($"Campaign {this.GetPrimaryKeyString()} has been started; its recipient list is frozen.");
         }
@@ -104,6 +109,7 @@ public sealed partial class CampaignGrain(
                 row.Variables.Count == 0 ? null : JsonSerializer.Serialize(row.Variables));
         }
 
+        _batchesCommitting++;
         try
         {
             var result = await spool.CommitBatchAsync(CampaignUuid, tenantId, batchNumber, spoolRows, contentHash: Fingerprint(rows));
@@ -118,6 +124,25 @@ public sealed partial class CampaignGrain(
         catch (BatchContentMismatchException ex)
         {
             throw new MailPreconditionException(ex.Message);
+        }
+        finally
+        {
+            if (--_batchesCommitting == 0)
+            {
+                _batchesDone?.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>Refuses new recipient batches from now on and waits for the ones being committed.</summary>
+    private async Task FreezeAsync()
+    {
+        _freezing = true;
+        if (_batchesCommitting > 0)
+        {
+            _batchesDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await _batchesDone.Task;
+            _batchesDone = null;
         }
     }
 
@@ -149,16 +174,25 @@ public sealed partial class CampaignGrain(
         EnsureOwnedBy(tenantId);
         if (record.State.State == CampaignState.Draft)
         {
-            var current = await Snapshot(fresh: true);
-            if (current.Total == 0)
+            await FreezeAsync();
+            try
             {
-                throw new MailPreconditionException($"Campaign {this.GetPrimaryKeyString()} has no recipients.");
-            }
+                var current = await Snapshot(fresh: true);
+                if (current.Total == 0)
+                {
+                    throw new MailPreconditionException($"Campaign {this.GetPrimaryKeyString()} has no recipients.");
+                }
 
-            // Frozen first, then queued: if the silo dies between the two, a retried Start queues the drafts.
-            record.State.State = CampaignState.Running;
-            record.State.StartedAt = time.GetUtcNow();
-            await record.WriteStateAsync();
+                // Frozen first, then queued: if the silo dies between the two, a retried Start queues the drafts.
+                record.State.State = CampaignState.Running;
+                record.State.StartedAt = time.GetUtcNow();
+                await record.WriteStateAsync();
+            }
+            finally
+            {
+                // From here the state (Running) refuses batches; a Start that failed leaves the draft open again.
+                _freezing = false;
+            }
         }
 
         if (record.State.State == CampaignState.Running)
