@@ -22,6 +22,33 @@ public sealed class MessageComposerTests
         headers: [new("List-Unsubscribe", "<mailto:unsubscribe@shop.example>"), new("X-Campaign", "spring")]);
 
     [Fact]
+    public void ComposeCampaign_MessageSentAndDropped_CampaignContentDoesNotKeepItAlive()
+    {
+        // The campaign content is cached for the whole campaign; a message must not stay reachable from it
+        // (a shared From mailbox did that through MimeKit's Changed events: 58,230 messages alive mid-campaign).
+        var composer = Composer();
+        var campaign = Campaign();
+        var dropped = ComposeAndForget(composer, campaign);
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        Assert.False(dropped.IsAlive);
+        Assert.Equal("Shop <news@shop.example>", composer.ComposeCampaign(campaign, MessageUuid, "ann@example.com", null).Headers[HeaderId.From]?.Trim());
+        GC.KeepAlive(campaign);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference ComposeAndForget(MessageComposer composer, CampaignContent campaign)
+    {
+        var message = composer.ComposeCampaign(campaign, Guid.NewGuid(), "bob@example.com", null);
+        using var written = new MemoryStream();
+        message.WriteTo(written);
+        return new WeakReference(message);
+    }
+
+    [Fact]
     public void MessageIdFor_Uuid_IsHexUuidAtConfiguredDomain()
     {
         Assert.Equal("0195f1a2b3c47d5e8f60718293a4b5c6@mail.shop.example", Composer().MessageIdFor(MessageUuid));

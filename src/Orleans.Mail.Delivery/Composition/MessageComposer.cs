@@ -39,7 +39,9 @@ public sealed class MessageComposer(
             ? new Dictionary<string, string>()
             : JsonSerializer.Deserialize<Dictionary<string, string>>(variablesJson) ?? [];
         var message = NewMessage(messageId, content.Headers);
-        message.From.Add(content.From);
+        // A mailbox of the message's own: an address list subscribes to its addresses' Changed events, so adding
+        // the campaign's shared From would make the cached campaign content hold every message ever composed.
+        message.From.Add(new MailboxAddress(content.From.Name, content.From.Address));
         message.To.Add(MailboxAddress.Parse(recipient));
         message.Subject = LiquidTemplates.Render(content.Subject, recipient, variables, html: false);
         message.Body = content.StaticBody?.NewEntity() ?? new BodyBuilder
