@@ -22,30 +22,37 @@ public sealed class MessageComposerTests
         headers: [new("List-Unsubscribe", "<mailto:unsubscribe@shop.example>"), new("X-Campaign", "spring")]);
 
     [Fact]
-    public void ComposeCampaign_MessageSentAndDropped_CampaignContentDoesNotKeepItAlive()
+    public void ComposeCampaign_HundredMessagesWrittenAndDropped_CampaignContentKeepsNoneAlive()
     {
-        // The campaign content is cached for the whole campaign; a message must not stay reachable from it
+        // The campaign content is cached for the whole campaign; its messages must not stay reachable from it
         // (a shared From mailbox did that through MimeKit's Changed events: 58,230 messages alive mid-campaign).
         var composer = Composer();
         var campaign = Campaign();
-        var dropped = ComposeAndForget(composer, campaign);
+        var dropped = ComposeAndForget(composer, campaign, 100);
 
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
 
-        Assert.False(dropped.IsAlive);
+        // A runtime may keep the odd object of the last call reachable for a while; the leak kept every one.
+        Assert.InRange(dropped.Count(w => w.IsAlive), 0, 2);
         Assert.Equal("Shop <news@shop.example>", composer.ComposeCampaign(campaign, MessageUuid, "ann@example.com", null).Headers[HeaderId.From]?.Trim());
         GC.KeepAlive(campaign);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static WeakReference ComposeAndForget(MessageComposer composer, CampaignContent campaign)
+    private static List<WeakReference> ComposeAndForget(MessageComposer composer, CampaignContent campaign, int count)
     {
-        var message = composer.ComposeCampaign(campaign, Guid.NewGuid(), "bob@example.com", null);
-        using var written = new MemoryStream();
-        message.WriteTo(written);
-        return new WeakReference(message);
+        var dropped = new List<WeakReference>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var message = composer.ComposeCampaign(campaign, Guid.NewGuid(), $"bob{i}@example.com", null);
+            using var written = new MemoryStream();
+            message.WriteTo(written);
+            dropped.Add(new WeakReference(message));
+        }
+
+        return dropped;
     }
 
     [Fact]
