@@ -11,7 +11,7 @@
 # with bench/queued-memory.sh, ingest rate and silo memory with 1,000,000 queued.
 # Usage: bench/compare.sh [--quick]     (--quick: N5=10000, N100=2000, 2,000 latency probes, no memory run)
 #        env N5, N100, PROBES (default 10000), PROBE_RATE (default 200), MEMORY_COUNT (default 1000000),
-#        SKIP_THROUGHPUT=1 (latency, ingest and memory only)
+#        SKIP_THROUGHPUT=1 (latency, ingest and memory only), SILO_ENV="Key__Name=value ..." (extra silo settings)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../scripts/lib/common.sh"
@@ -133,7 +133,7 @@ engine_start() { # engine_start NAME: PostgreSQL, sink, one silo, one gateway; s
   SINK_DIR="$OM_STATE/engine-sink-$1"
   start_sink "$SINK_DIR"
   om_start_silo "silo-$1" "$(om_free_port)" "$(om_free_port)" Routing__Smarthost="127.0.0.1:$SINK_PORT" \
-    Pacing__MessagesPerSecondPerDomain=100000 Pacing__MaxConnectionsPerDomain=16 Logging__LogLevel__Default=Warning
+    Pacing__MessagesPerSecondPerDomain=100000 Pacing__MaxConnectionsPerDomain=16 Logging__LogLevel__Default=Warning ${SILO_ENV:-}
   SILO_PID=${OM_PIDS[-1]}
   GRPC=$(om_free_port)
   om_start_gateway "gateway-$1" "$GRPC" "$(om_free_port)" bench-key Gateway__AdminPassword=bench-password \
