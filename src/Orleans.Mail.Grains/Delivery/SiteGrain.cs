@@ -29,6 +29,10 @@ public sealed partial class SiteGrain(
     private DateTimeOffset _depthCountedAt = DateTimeOffset.MinValue;
     private static readonly TimeSpan ExpediteSpacing = TimeSpan.FromMilliseconds(10);
     private DateTimeOffset _lastPumpAt = DateTimeOffset.MinValue;
+
+    /// <summary>How long after the last transactional message a site keeps one connection free of campaign batches.</summary>
+    private static readonly TimeSpan TransactionalReserve = TimeSpan.FromSeconds(10);
+    private DateTimeOffset _transactionalSeenAt = DateTimeOffset.MinValue;
     private long _backlog;
     private readonly WeightedShares<SiteLane> _shares = new();
     private DateTimeOffset _lanesRefreshedAt = DateTimeOffset.MinValue;
@@ -70,6 +74,13 @@ public sealed partial class SiteGrain(
     private bool IsLateTransactional(LeasedMessage message) =>
         message.CampaignId is null && message.Attempts == 0
         && time.GetUtcNow() - message.CreatedAt > TimeSpan.FromMilliseconds(options.Value.TransactionalLateMs);
+
+    /// <summary>
+    /// True when campaign batches must stop short of the site's last connection: transactional mail was
+    /// expedited here within <see cref="TransactionalReserve"/> and the site has at least two connections.
+    /// </summary>
+    private bool KeepsConnectionForTransactional(int connectionLimit) =>
+        connectionLimit >= 2 && _batchesInFlight >= connectionLimit - 1 && time.GetUtcNow() - _transactionalSeenAt < TransactionalReserve;
 
     /// <summary>How many of <paramref name="connectionLimit"/> connections carry short campaign batches (<see cref="PacingOptions.ShortBatchMessages"/>).</summary>
     private static int ShortBatchConnections(int connectionLimit) => connectionLimit < 2 ? 0 : Math.Max(1, connectionLimit / 8);
@@ -148,6 +159,7 @@ public sealed partial class SiteGrain(
     /// <inheritdoc />
     public async Task Expedite(IReadOnlyList<string> domains)
     {
+        _transactionalSeenAt = time.GetUtcNow();
         await Wake(domains);
         foreach (var domain in domains)
         {
@@ -204,12 +216,26 @@ public sealed partial class SiteGrain(
                 break;
             }
 
+            if (!expedited && KeepsConnectionForTransactional(connectionLimit))
+            {
+                // Transactional mail came in lately: campaign batches leave the last connection free, so the
+                // next message someone waits for is claimed at once instead of after a campaign batch ends.
+                break;
+            }
+
             var want = (int)Math.Min(Math.Min(perConnection, Math.Floor(_tokens)), allowance);
             if (settings.ShortBatchMessages > 0 && _batchesInFlight >= connectionLimit - ShortBatchConnections(connectionLimit))
             {
                 // The site's last connections carry short batches only (an expedited claim too, which would fill up
                 // with campaign mail behind its transactional messages): one is free again soon for the next one.
                 want = Math.Min(want, settings.ShortBatchMessages);
+            }
+
+            if (expedited && connectionLimit >= 2 && _batchesInFlight >= connectionLimit - 1)
+            {
+                // The connection kept for transactional mail: its claim must not fill up with the lane's campaign
+                // messages behind the transactional ones, or it would be a full campaign batch by another name.
+                want = Math.Min(want, Math.Max(1, settings.ShortBatchMessages));
             }
 
             if (want <= 0)
