@@ -42,78 +42,66 @@ public sealed class FairShareTests
     [Fact]
     public async Task EveryConnectionBusyWithCampaignBatches_TransactionalWaitsOnlyForAShortBatch_DeliveredWithinOneAndAHalfSecondsOfTheCall()
     {
-        const int Connections = 4;
-        const int Backlog = 600;
-        // Each message takes 100 ms at the receiver: a full campaign batch (50 messages) holds its connection for 5 s.
-        await using var receiver = await ScriptedSmtpServer.StartAsync(saveDelay: TimeSpan.FromMilliseconds(100));
-        await using var cluster = await MailCluster.StartWithSmarthostAsync(receiver.Endpoint, env =>
-        {
-            env["Pacing__MessagesPerSecondPerDomain"] = "1000";
-            env["Pacing__MaxConnectionsPerDomain"] = Connections.ToString();
-            env["Pacing__MessagesPerConnection"] = "50";
-            env["Pacing__ShortBatchMessages"] = "5";
-        });
+        var latencies = await TransactionalBesideFullBatchesAsync("busy.example", shortBatchMessages: 5, transactionalBeforeCampaign: false);
 
-        var rows = Enumerable.Range(0, Backlog).Select(i => new Recipient { Address = $"bulk{i}@busy.example" }).ToList();
-        var created = await CampaignFlow.StartAsync(cluster.Campaigns, rows, batchSize: Backlog);
-        await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
-
-        var calls = await SendTransactionalAsync(cluster, "busy.example", 8, TimeSpan.FromMilliseconds(700));
-
-        var done = await CampaignFlow.WaitCompletedAsync(cluster.Campaigns, created.Id, TimeSpan.FromMinutes(2));
-
-        Assert.Equal((long)Backlog, done.Delivered);
-        var latencies = Latencies(receiver, calls);
-        TestContext.Current.TestOutputHelper?.WriteLine(
-            $"transactional latency with all {Connections} connections busy: max {latencies.Max().TotalMilliseconds:F0} ms, " +
-            $"mean {latencies.Average(l => l.TotalMilliseconds):F0} ms; most sessions at once {receiver.MaxAdmittedSessions}");
         // Behind a full batch a message would wait up to 5 s; behind a short one (5 messages) about 0.5 s.
         Assert.All(latencies, l => Assert.True(l < TimeSpan.FromSeconds(1.5), $"delivered {l} after the call"));
-        Assert.True(receiver.MaxAdmittedSessions <= Connections, $"{receiver.MaxAdmittedSessions} sessions at once");
-        // The campaign was still sending when the last transactional message went out: they really competed.
-        var lastTransactional = calls.Max(c => receiver.ReceivedAt(c.Address)!.Value);
-        Assert.True(receiver.ReceiptTimes.Max() > lastTransactional.AddSeconds(3));
     }
 
     [Fact]
     public async Task TransactionalMailSeenAtASite_CampaignBatchesLeaveOneConnectionFree_DeliveredWithinASecondOfTheCall()
     {
+        // Without short batches, and with transactional mail already flowing when the campaign starts: only the
+        // connection kept free for it can make these fast. Without it the same test measured a mean of 3.4 s
+        // and a max of 5.5 s (each message waits for a full batch to end).
+        var latencies = await TransactionalBesideFullBatchesAsync("kept.example", shortBatchMessages: 0, transactionalBeforeCampaign: true);
+
+        Assert.All(latencies, l => Assert.True(l < TimeSpan.FromSeconds(1), $"delivered {l} after the call"));
+    }
+
+    /// <summary>
+    /// A 600-message campaign over 4 connections to a receiver that takes 100 ms per message (a full batch of 50
+    /// holds its connection for 5 s), and 2 s into it 8 transactional messages to the same domain, one per 700
+    /// ms. Checks that the campaign was delivered, the connection limit held and the two really competed;
+    /// returns each transactional message's time from the call to the receiver.
+    /// </summary>
+    private static async Task<TimeSpan[]> TransactionalBesideFullBatchesAsync(string domain, int shortBatchMessages, bool transactionalBeforeCampaign)
+    {
         const int Connections = 4;
         const int Backlog = 600;
-        // As above (full campaign batch = 5 s at the receiver), but without short batches: only the connection
-        // kept free for transactional mail can make the messages after the first one fast.
         await using var receiver = await ScriptedSmtpServer.StartAsync(saveDelay: TimeSpan.FromMilliseconds(100));
         await using var cluster = await MailCluster.StartWithSmarthostAsync(receiver.Endpoint, env =>
         {
             env["Pacing__MessagesPerSecondPerDomain"] = "1000";
             env["Pacing__MaxConnectionsPerDomain"] = Connections.ToString();
             env["Pacing__MessagesPerConnection"] = "50";
-            env["Pacing__ShortBatchMessages"] = "0";
+            env["Pacing__ShortBatchMessages"] = shortBatchMessages.ToString();
         });
 
-        // Transactional mail is already flowing to the site when the campaign starts.
-        var first = await SendTransactionalAsync(cluster, "kept.example", 1, TimeSpan.Zero, prefix: "warm");
-        var rows = Enumerable.Range(0, Backlog).Select(i => new Recipient { Address = $"bulk{i}@kept.example" }).ToList();
+        if (transactionalBeforeCampaign)
+        {
+            await SendTransactionalAsync(cluster, domain, 1, TimeSpan.Zero, prefix: "warm");
+        }
+
+        var rows = Enumerable.Range(0, Backlog).Select(i => new Recipient { Address = $"bulk{i}@{domain}" }).ToList();
         var created = await CampaignFlow.StartAsync(cluster.Campaigns, rows, batchSize: Backlog);
         await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
 
-        var calls = await SendTransactionalAsync(cluster, "kept.example", 8, TimeSpan.FromMilliseconds(700));
+        var calls = await SendTransactionalAsync(cluster, domain, 8, TimeSpan.FromMilliseconds(700));
 
         var done = await CampaignFlow.WaitCompletedAsync(cluster.Campaigns, created.Id, TimeSpan.FromMinutes(2));
 
         Assert.Equal((long)Backlog, done.Delivered);
         var latencies = Latencies(receiver, calls);
         TestContext.Current.TestOutputHelper?.WriteLine(
-            $"transactional latency, one connection kept free: before the campaign {Latencies(receiver, first)[0].TotalMilliseconds:F0} ms, " +
-            $"during it max {latencies.Max().TotalMilliseconds:F0} ms, mean {latencies.Average(l => l.TotalMilliseconds):F0} ms " +
-            $"({string.Join(", ", latencies.Select(l => l.TotalMilliseconds.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}); " +
+            $"transactional latency beside full campaign batches (short batches {shortBatchMessages}): max {latencies.Max().TotalMilliseconds:F0} ms, " +
+            $"mean {latencies.Average(l => l.TotalMilliseconds):F0} ms ({string.Join(", ", latencies.Select(l => $"{l.TotalMilliseconds:F0}"))}); " +
             $"most sessions at once {receiver.MaxAdmittedSessions}");
-        // Without the kept connection every message waits for a full batch to end (up to 5 s; measured: mean
-        // 2.5 s, max 4.2 s); with it the campaign holds 3 of the 4 connections while transactional mail flows.
-        Assert.All(latencies, l => Assert.True(l < TimeSpan.FromSeconds(1), $"delivered {l} after the call"));
         Assert.True(receiver.MaxAdmittedSessions <= Connections, $"{receiver.MaxAdmittedSessions} sessions at once");
+        // The campaign was still sending when the last transactional message went out: they really competed.
         var lastTransactional = calls.Max(c => receiver.ReceivedAt(c.Address)!.Value);
         Assert.True(receiver.ReceiptTimes.Max() > lastTransactional.AddSeconds(3));
+        return latencies;
     }
 
     [Fact]
