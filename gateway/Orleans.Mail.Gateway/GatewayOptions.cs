@@ -28,7 +28,7 @@ public sealed class GatewayOptions
     [Range(1, 65535)]
     public int PublicPort { get; set; } = 5082;
 
-    /// <summary>A PFX certificate for TLS on the gRPC port; empty for plain HTTP/2 (loopback only). Default empty.</summary>
+    /// <summary>A PFX certificate for TLS on the gRPC port and the admin port; empty for plain HTTP (loopback only). Default empty.</summary>
     public string? TlsCertificatePath { get; set; }
 
     /// <summary>The PFX password, if any.</summary>
@@ -52,6 +52,17 @@ public sealed class GatewayOptions
     /// <summary>Password for the admin port (HTTP Basic). Required, at least 8 characters.</summary>
     [Required, MinLength(8)]
     public string AdminPassword { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Failed admin logins (HTTP Basic) one source address may make for one user name within
+    /// <see cref="AdminLockoutSeconds"/> before it is locked out (answered 429 with <c>Retry-After</c>). Default 5.
+    /// </summary>
+    [Range(1, 1000)]
+    public int AdminMaxFailedLogins { get; set; } = 5;
+
+    /// <summary>How long a failed admin login counts, and how long a lock-out lasts after the last failure, in s. Default 60.</summary>
+    [Range(1, 86_400)]
+    public int AdminLockoutSeconds { get; set; } = 60;
 
     /// <summary>Largest accepted message or campaign content (subject, bodies and headers, UTF-8), in bytes. Default 10,485,760 (10 MiB).</summary>
     [Range(1024, 100 * 1024 * 1024)]

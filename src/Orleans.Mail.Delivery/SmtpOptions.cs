@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography.X509Certificates;
 
 namespace Orleans.Mail.Delivery;
 
@@ -46,6 +47,43 @@ public sealed class SmtpOptions
     /// Default none.
     /// </summary>
     public List<string> RequireTlsDomains { get; set; } = [];
+
+    /// <summary>
+    /// A PEM file of root certificates trusted for STARTTLS besides the system's (e.g. a private CA of an internal
+    /// receiving server). Certificates are validated only where TLS is required (<see cref="RequireTlsDomains"/>);
+    /// there the chain must reach the system's roots or one of these, and the certificate must name the MX host.
+    /// Default none.
+    /// </summary>
+    public string? TrustedRootCertificatesPath { get; set; }
+
+    /// <summary>
+    /// When false (the default), an MX or A answer that points at a loopback, private, link-local, unique-local or
+    /// otherwise non-public address is refused before connecting (the message is deferred with class
+    /// <c>bad-domain</c>), so a domain owner cannot aim our silos at hosts inside our network. Set it true only where
+    /// the silos deliver to an internal DNS zone on purpose. Routes and the smarthost are never checked. Has no
+    /// effect under <see cref="LoopbackOnly"/>, which allows loopback alone.
+    /// </summary>
+    public bool AllowNonPublicMxAddresses { get; set; }
+
+    private X509Certificate2Collection? _trustedRoots;
+
+    /// <summary>The roots read from <see cref="TrustedRootCertificatesPath"/> (read once; empty when unset).</summary>
+    /// <exception cref="System.Security.Cryptography.CryptographicException">The file holds no readable PEM certificate.</exception>
+    public X509Certificate2Collection TrustedRootCertificates()
+    {
+        if (_trustedRoots is null)
+        {
+            var roots = new X509Certificate2Collection();
+            if (!string.IsNullOrWhiteSpace(TrustedRootCertificatesPath))
+            {
+                roots.ImportFromPemFile(TrustedRootCertificatesPath);
+            }
+
+            _trustedRoots = roots;
+        }
+
+        return _trustedRoots;
+    }
 
     /// <summary>True when <paramref name="domain"/> is listed in <see cref="RequireTlsDomains"/> (case-insensitive).</summary>
     public bool RequiresTls(string domain) => RequireTlsDomains.Exists(d => string.Equals(d.Trim(), domain, StringComparison.OrdinalIgnoreCase));

@@ -41,7 +41,7 @@ public sealed class SuppressionStore(NpgsqlDataSource dataSource, TimeProvider t
         return await ReadAsync(command, int.MaxValue, cancellationToken);
     }
 
-    /// <summary>One page of the list in address order, after <paramref name="afterKey"/> (lower-case address).</summary>
+    /// <summary>One page of the list in address order, after <paramref name="afterKey"/> (an address key, see <see cref="Key"/>).</summary>
     public async Task<(IReadOnlyList<SuppressionEntry> Entries, string? NextAfter)> ListAsync(
         string tenant, string? afterKey, int pageSize, CancellationToken cancellationToken = default)
     {
@@ -53,16 +53,40 @@ public sealed class SuppressionStore(NpgsqlDataSource dataSource, TimeProvider t
         command.Parameters.Add(new() { Value = pageSize + 1 });
         var entries = await ReadAsync(command, pageSize + 1, cancellationToken);
         return entries.Count > pageSize
-            ? (entries.Take(pageSize).ToArray(), entries[pageSize - 1].Address.ToLowerInvariant())
+            ? (entries.Take(pageSize).ToArray(), Key(entries[pageSize - 1].Address))
             : (entries, null);
     }
 
     /// <summary>
-    /// The comparison key of an address: lower-case by .NET's invariant rules, the same rule the spool's
-    /// <c>recipient_key</c> uses. (PostgreSQL's lower() depends on the cluster's locale and leaves non-ASCII
-    /// letters alone under C, so keys are never made in SQL.)
+    /// The comparison key of an address, one for every spelling of the same mailbox (security review F21): the local
+    /// part in Unicode NFC and lower case by .NET's invariant rules, the domain as its lower-case IDNA A-label (RFC 5891),
+    /// so <c>Ana@Bücher.example</c> and <c>ana@xn--bcher-kva.example</c> share the key <c>ana@xn--bcher-kva.example</c>.
+    /// The spool's <c>recipient_key</c> uses the same rule. An address whose domain is not a valid host name keeps
+    /// its lower-cased domain. (PostgreSQL's lower() depends on the cluster's locale and leaves non-ASCII letters
+    /// alone under C, so keys are never made in SQL.)
     /// </summary>
-    public static string Key(string address) => address.Trim().ToLowerInvariant();
+    public static string Key(string address)
+    {
+        var trimmed = address.Trim();
+        var at = trimmed.LastIndexOf('@');
+        if (at <= 0 || at == trimmed.Length - 1)
+        {
+            return trimmed.Normalize(System.Text.NormalizationForm.FormC).ToLowerInvariant();
+        }
+
+        var local = trimmed[..at].Normalize(System.Text.NormalizationForm.FormC).ToLowerInvariant();
+        string domain;
+        try
+        {
+            domain = RecipientDomain.Of(trimmed);
+        }
+        catch (FormatException)
+        {
+            domain = trimmed[(at + 1)..].ToLowerInvariant();
+        }
+
+        return local + "@" + domain;
+    }
 
     private static string[] Keys(IReadOnlyList<string> addresses) => addresses.Select(Key).ToArray();
 

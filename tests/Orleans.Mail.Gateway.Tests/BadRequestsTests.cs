@@ -43,3 +43,30 @@ public sealed class BadRequestsTests
         Assert.Single(status.Details);
     }
 }
+
+public sealed class BadRequestsBoundsTests
+{
+    [Fact]
+    public void From_FiftyViolations_SendsTwentyAndCountsTheRest()
+    {
+        var violations = Enumerable.Range(0, 50)
+            .Select(i => new BadRequest.Types.FieldViolation { Field = $"to[{i}]", Description = "is not a valid address" })
+            .ToList();
+
+        var details = BadRequestDetails.Of(BadRequests.From(violations)).FieldViolations;
+
+        Assert.Equal(BadRequests.MaxViolations + 1, details.Count);
+        Assert.Equal("to[19]", details[BadRequests.MaxViolations - 1].Field);
+        Assert.Equal("30 more violations not listed", details[^1].Description);
+    }
+
+    [Fact]
+    public void Single_HugeReason_CutToTheLimitInDetailsAndMessage()
+    {
+        var ex = BadRequests.Single("from", new string('x', 100_000));
+
+        var violation = Assert.Single(BadRequestDetails.Of(ex).FieldViolations);
+        Assert.Equal(BadRequests.MaxDescriptionChars + 1, violation.Description.Length);
+        Assert.True(ex.Status.Detail.Length < 500, $"status message is {ex.Status.Detail.Length} characters");
+    }
+}

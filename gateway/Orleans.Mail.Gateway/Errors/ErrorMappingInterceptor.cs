@@ -62,6 +62,9 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         MailBackPressureException e => Backpressure.ResourceExhausted.Create(e.Message, e.RetryAfterSeconds),
         OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
             new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled.")),
+        // A deadline inside the cluster (a DNS look-up, a grain call) ran out: passing, retry.
+        OperationCanceledException => Unavailable(exception, context),
+        _ when InfrastructureFaults.IsTransientStorageFault(exception) => Unavailable(exception, context),
         // A silo that died or is unreachable mid-call (ConnectionFailedException and other connection errors)
         // is a moment of failover, not a bug: the client should retry.
         SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
@@ -70,10 +73,13 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         _ => Internal(exception, context),
     };
 
+    /// <summary>The retry hint sent with <c>UNAVAILABLE</c>, in s (google.rpc.RetryInfo and <c>grpc-retry-pushback-ms</c>).</summary>
+    public const int UnavailableRetryAfterSeconds = 2;
+
     private RpcException Unavailable(Exception exception, ServerCallContext context)
     {
         LogUnavailable(logger, exception, context.Method);
-        return new RpcException(new Status(StatusCode.Unavailable, "The cluster is unavailable; retry shortly."));
+        return Retryable.Unavailable("The cluster or its database is unavailable; retry shortly.", UnavailableRetryAfterSeconds);
     }
 
     private RpcException Internal(Exception exception, ServerCallContext context)

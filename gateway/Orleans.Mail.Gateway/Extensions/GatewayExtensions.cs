@@ -18,6 +18,12 @@ public static class GatewayExtensions
 {
     private const string Invariant = "Npgsql";
 
+    /// <summary>Largest request of a method without content (sites, keys, look-ups), in bytes: 1 MiB.</summary>
+    public const int SmallRequestBytes = 1024 * 1024;
+
+    /// <summary>What a <c>SendMessage</c> request may carry beyond <see cref="GatewayOptions.MaxMessageBytes"/> (addresses, headers, field framing), in bytes: 1 MiB.</summary>
+    public const int EnvelopeAllowanceBytes = 1024 * 1024;
+
     /// <summary>Configures the gateway from configuration (<c>Gateway</c>, <c>ConnectionStrings:Cluster</c>).</summary>
     public static WebApplicationBuilder AddMailGateway(this WebApplicationBuilder builder)
     {
@@ -43,7 +49,15 @@ public static class GatewayExtensions
                     listen.UseHttps(settings.TlsCertificatePath, settings.TlsCertificatePassword);
                 }
             });
-            kestrel.Listen(ip, settings.AdminPort, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+            kestrel.Listen(ip, settings.AdminPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                // Basic credentials must not cross the network in the clear: with a certificate, the admin port is https too.
+                if (!string.IsNullOrEmpty(settings.TlsCertificatePath))
+                {
+                    listen.UseHttps(settings.TlsCertificatePath, settings.TlsCertificatePassword);
+                }
+            });
             if (unsubscribe.Enabled)
             {
                 kestrel.Listen(ip, settings.PublicPort, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
@@ -70,10 +84,14 @@ public static class GatewayExtensions
                 return true;
             });
             client.AddDashboard();
+            // Database faults inside the cluster arrive as Npgsql exceptions, mapped to UNAVAILABLE (ErrorMappingInterceptor).
+            client.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
         });
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<OneClickUnsubscribe>();
+        builder.Services.AddSingleton(services => new Admin.AdminLoginThrottle(
+            settings.AdminMaxFailedLogins, TimeSpan.FromSeconds(settings.AdminLockoutSeconds), services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<Backpressure.SpoolBacklog>();
         builder.Services.AddHostedService<Backpressure.BacklogWatcher>();
         builder.Services.AddSingleton<ApiKeyInterceptor>();
@@ -84,9 +102,15 @@ public static class GatewayExtensions
             grpc.Interceptors.Add<Telemetry.RequestMetricsInterceptor>();
             grpc.Interceptors.Add<ApiKeyInterceptor>();
             grpc.Interceptors.Add<ErrorMappingInterceptor>();
-            // Large enough for a batch of 5,000 recipients with variables.
-            grpc.MaxReceiveMessageSize = 64 * 1024 * 1024;
-        });
+            // Small by default: every request is read whole before any check runs, so only the methods that carry
+            // content or recipient batches get more (security review F17).
+            grpc.MaxReceiveMessageSize = SmallRequestBytes;
+        })
+        // Large enough for a batch of 5,000 recipients with variables, or a campaign's content.
+        .AddServiceOptions<CampaignApi>(o => o.MaxReceiveMessageSize = 64 * 1024 * 1024)
+        // A message's content (Gateway:MaxMessageBytes) plus its addresses and headers.
+        .AddServiceOptions<MessageApi>(o => o.MaxReceiveMessageSize = settings.MaxMessageBytes + EnvelopeAllowanceBytes)
+        .AddServiceOptions<SuppressionApi>(o => o.MaxReceiveMessageSize = 4 * 1024 * 1024);
         builder.Services.AddSingleton<Telemetry.RequestMetricsInterceptor>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(Telemetry.GatewayMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
@@ -97,32 +121,41 @@ public static class GatewayExtensions
     }
 
     /// <summary>
-    /// Maps the gRPC API on the gRPC port, the dashboard (behind Basic authentication) on the admin port, and on the
-    /// public port (when <c>Unsubscribe:Secret</c> is set) only the one-click unsubscribe endpoint.
+    /// Maps the gRPC API on the gRPC port, the dashboard and metrics (behind Basic authentication) on the admin port,
+    /// and on the public port (when <c>Unsubscribe:Secret</c> is set) only the one-click unsubscribe endpoint. Each
+    /// port is a terminal branch chosen by the socket's local port, never by the Host header, which the client
+    /// controls (security review F03): nothing of the admin surface is reachable on another port, whatever the
+    /// request says.
     /// </summary>
     public static WebApplication MapMailGateway(this WebApplication app)
     {
         var settings = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>().Value;
-        var grpcHost = $"*:{settings.GrpcPort}";
-        var adminHost = $"*:{settings.AdminPort}";
         if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<UnsubscribeEndpointOptions>>().Value.Enabled)
         {
-            // Terminal branch: whatever arrives on the public port is answered here and reaches no other endpoint.
             var unsubscribe = app.Services.GetRequiredService<OneClickUnsubscribe>();
             app.MapWhen(context => context.Connection.LocalPort == settings.PublicPort, branch => branch.Run(unsubscribe.InvokeAsync));
         }
 
-        app.UseWhen(context => context.Connection.LocalPort == settings.AdminPort, admin => admin.UseMiddleware<AdminBasicAuthMiddleware>());
-        app.MapGrpcService<CampaignApi>().RequireHost(grpcHost);
-        app.MapGrpcService<MessageApi>().RequireHost(grpcHost);
-        app.MapGrpcService<SuppressionApi>().RequireHost(grpcHost);
-        app.MapGrpcService<SiteApi>().RequireHost(grpcHost);
-        app.MapGrpcHealthChecksService().RequireHost(grpcHost);
-        app.MapGrpcReflectionService().RequireHost(grpcHost);
-        app.MapOrleansDashboard(routePrefix: "/dashboard").RequireHost(adminHost);
-        // Prometheus scrapes the admin port, with the admin credentials (basic_auth in its scrape config).
-        app.MapPrometheusScrapingEndpoint("/metrics").RequireHost(adminHost);
-        app.MapGet("/", () => Results.Redirect("/dashboard/")).RequireHost(adminHost);
+        app.MapWhen(context => context.Connection.LocalPort == settings.AdminPort, admin =>
+        {
+            admin.UseMiddleware<AdminBasicAuthMiddleware>();
+            admin.UseRouting();
+            admin.UseEndpoints(endpoints =>
+            {
+                endpoints.MapOrleansDashboard(routePrefix: "/dashboard");
+                // Prometheus scrapes the admin port, with the admin credentials (basic_auth in its scrape config).
+                endpoints.MapPrometheusScrapingEndpoint("/metrics");
+                endpoints.MapGet("/", () => Results.Redirect("/dashboard/"));
+            });
+        });
+
+        // Whatever is left arrived on the gRPC port: only the API, health and reflection are mapped there.
+        app.MapGrpcService<CampaignApi>();
+        app.MapGrpcService<MessageApi>();
+        app.MapGrpcService<SuppressionApi>();
+        app.MapGrpcService<SiteApi>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
         return app;
     }
 }

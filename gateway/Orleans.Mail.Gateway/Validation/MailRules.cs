@@ -39,12 +39,19 @@ public static partial class MailRules
             return "must not contain CR or LF";
         }
 
-        if (!MailboxAddress.TryParse(Strict, value, out var mailbox) || !mailbox.Address.Contains('@'))
+        // MimeKit's strict parser lets control characters (NUL too) through inside a quoted display name, and
+        // PostgreSQL cannot store NUL: refuse them here, before anything is parsed or stored.
+        if (TextProblem(value, MaxMailboxChars, allowLineBreaks: false) is { } textProblem)
         {
-            return $"'{value}' is not a valid RFC 5322 mailbox";
+            return textProblem;
         }
 
-        return DomainProblem(mailbox.Address);
+        if (!MailboxAddress.TryParse(Strict, value, out var mailbox) || !mailbox.Address.Contains('@'))
+        {
+            return $"{Echo(value)} is not a valid RFC 5322 mailbox";
+        }
+
+        return AddressLengthProblem(mailbox.Address) ?? DomainProblem(mailbox.Address);
     }
 
     /// <summary>Checks an optional bare address (addr-spec), e.g. an envelope sender; records why it is bad.</summary>
@@ -69,7 +76,7 @@ public static partial class MailRules
     {
         if (!VariableName().IsMatch(name))
         {
-            return $"variable name '{name}' must be 1-64 letters, digits or '_' and start with a letter or '_'";
+            return $"variable name {Echo(name)} must be 1-64 letters, digits or '_' and start with a letter or '_'";
         }
 
         if (name.Equals("email", StringComparison.OrdinalIgnoreCase))
@@ -97,15 +104,39 @@ public static partial class MailRules
             || !SameAddress(mailbox.Address, trimmed)
             || !string.IsNullOrEmpty(mailbox.Name))
         {
-            return $"'{value}' is not a valid address (addr-spec)";
+            return $"{Echo(value)} is not a valid address (addr-spec)";
         }
 
-        if (trimmed.LastIndexOf('@') > 64)
+        return AddressLengthProblem(trimmed) ?? DomainProblem(trimmed);
+    }
+
+    /// <summary>Longest mailbox (display name and address), in characters. Default 1,000.</summary>
+    public const int MaxMailboxChars = 1_000;
+
+    /// <summary>Longest echo of a caller's value in an error text, in characters (the rest is elided).</summary>
+    public const int MaxEchoChars = 200;
+
+    /// <summary>
+    /// The caller's value quoted for an error text: at most <see cref="MaxEchoChars"/> characters, then "…" and the
+    /// full length, so a huge bad value neither floods logs nor overflows the response trailers (64 KB in grpc-dotnet).
+    /// </summary>
+    public static string Echo(string value) => value.Length <= MaxEchoChars
+        ? $"'{value}'"
+        : $"'{value[..MaxEchoChars]}…' ({value.Length} characters)";
+
+    // RFC 5321 §4.5.3.1.1 and §4.5.3.1.3 (with the path's angle brackets, 256 octets): a local part of at most 64
+    // octets and an address of at most 254. Longer addresses cannot be delivered, nor stored as suppression keys.
+    private static string? AddressLengthProblem(string address)
+    {
+        if (System.Text.Encoding.UTF8.GetByteCount(address) > 254)
         {
-            return $"'{value}' has a local part over 64 octets (RFC 5321 section 4.5.3.1.1)";
+            return $"{Echo(address)} is over 254 octets (RFC 5321 section 4.5.3.1.3)";
         }
 
-        return DomainProblem(trimmed);
+        var at = address.LastIndexOf('@');
+        return at > 0 && System.Text.Encoding.UTF8.GetByteCount(address.AsSpan(0, at)) > 64
+            ? $"{Echo(address)} has a local part over 64 octets (RFC 5321 section 4.5.3.1.1)"
+            : null;
     }
 
     // MimeKit hands back an A-label domain (xn--…) decoded to Unicode, so compare both spellings.
@@ -134,12 +165,12 @@ public static partial class MailRules
         try
         {
             var domain = RecipientDomain.Of(address);
-            return domain.Contains('.') ? null : $"'{address}' has no fully qualified domain";
+            return domain.Contains('.') ? null : $"{Echo(address)} has no fully qualified domain";
         }
         catch (FormatException)
         {
             // Address literals ([127.0.0.1]) and labels over 63 octets end here; say it plainly.
-            return $"'{address}' has a domain that is not a valid host name";
+            return $"{Echo(address)} has a domain that is not a valid host name";
         }
     }
 
@@ -182,15 +213,15 @@ public static partial class MailRules
             }
             else if (ForbiddenFields.Contains(name, StringComparer.OrdinalIgnoreCase) || name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase))
             {
-                errors.Add($"headers[{i}].name", $"'{name}' may not be set as an extra header");
+                errors.Add($"headers[{i}].name", $"{Echo(name)} may not be set as an extra header");
             }
             else if (EngineFields.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
-                errors.Add($"headers[{i}].name", $"'{name}' is written by the engine and must appear only once; set it through its request field, not as an extra header");
+                errors.Add($"headers[{i}].name", $"{Echo(name)} is written by the engine and must appear only once; set it through its request field, not as an extra header");
             }
             else if (SingletonFields.FirstOrDefault(f => f.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } singleton && !seen.Add(singleton))
             {
-                errors.Add($"headers[{i}].name", $"'{name}' must appear only once (RFC 5322 section 3.6)");
+                errors.Add($"headers[{i}].name", $"{Echo(name)} must appear only once (RFC 5322 section 3.6)");
             }
 
             if (HasLineBreak(header.Value))
@@ -203,7 +234,7 @@ public static partial class MailRules
             }
             else if (name.Equals("Message-ID", StringComparison.OrdinalIgnoreCase) && !IsMessageId(header.Value))
             {
-                errors.Add($"headers[{i}].value", $"'{header.Value}' is not a valid msg-id (RFC 5322 section 3.6.4: <left@right>)");
+                errors.Add($"headers[{i}].value", $"{Echo(header.Value)} is not a valid msg-id (RFC 5322 section 3.6.4: <left@right>)");
             }
         }
     }

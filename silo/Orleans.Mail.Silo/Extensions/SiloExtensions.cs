@@ -61,6 +61,9 @@ public static class SiloExtensions
                 o.ConnectionString = connectionString;
             });
             silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
+            // Npgsql's exceptions must cross silos and reach the gateway as what they are (a database fault the
+            // caller can retry); without this Orleans has no codec for them and the reply itself is lost.
+            silo.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
             silo.AddDashboard();
             // A site's connection slots go round the silos, so its SMTP sessions run on all of them.
             silo.AddPlacementDirector<Orleans.Mail.Grains.Delivery.Placement.SlotSpreadPlacement, Orleans.Mail.Grains.Delivery.Placement.SlotSpreadPlacementDirector>();

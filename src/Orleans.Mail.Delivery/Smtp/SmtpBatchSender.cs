@@ -105,7 +105,12 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
                     {
                         lastStage = "connect";
                     }
-                    lastClass = ex is TlsRequiredException ? "tls-required" : null;
+                    lastClass = ex switch
+                    {
+                        TlsRequiredException => "tls-required",
+                        UnsafeDestinationException => "bad-domain",
+                        _ => null,
+                    };
                     lastOpen = pool.OpenSessionsInGroup(sessionBudget.GroupKey);
                     // An open circuit means nothing was tried: not an attempt (the host is resting, not failing us again).
                     notTried = ex is Polly.CircuitBreaker.BrokenCircuitException or ConnectionRateExceededException;
@@ -286,7 +291,9 @@ public sealed partial class SmtpBatchSender(IMailRouter router, SmtpSessionPool 
         var host = session.Endpoint.ToString();
         var ip = session.RemoteIp;
         var tls = session.Client.IsSecure;
-        var tlsNote = session.TlsFailure is { } tlsFailure ? $"STARTTLS failed ({tlsFailure}); sent in cleartext" : null;
+        var tlsNote = session.TlsFailure is { } tlsFailure ? $"STARTTLS failed ({tlsFailure}); sent in cleartext"
+            : session.CertificateProblem is { } certificate ? $"tls: unauthenticated (certificate: {certificate})"
+            : null;
         var messages = new List<(int Index, OutgoingMessage Message)>(indexes.Count);
         foreach (var index in indexes)
         {

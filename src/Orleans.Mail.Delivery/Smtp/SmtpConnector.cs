@@ -23,12 +23,15 @@ public sealed class SmtpConnector(IOptions<SmtpOptions> options)
 
     /// <summary>
     /// Connects to <paramref name="endpoint"/> and returns a ready session (greeting read, EHLO done).
-    /// With <paramref name="requireTls"/> false, STARTTLS (RFC 3207) is used when offered, certificate checks
-    /// off, and a failed handshake is followed by a second connection in cleartext that does not send STARTTLS
+    /// With <paramref name="requireTls"/> false, STARTTLS (RFC 3207) is used when offered with any certificate
+    /// (one that does not validate is recorded in <see cref="SmtpSession.CertificateProblem"/>), and a failed handshake is followed by a second connection in cleartext that does not send STARTTLS
     /// (opportunistic TLS, RFC 7435 §3; <see cref="SmtpSession.TlsFailure"/> records why). With it true, the
-    /// session is TLS or nothing: no cleartext fallback, and no command after EHLO is sent in cleartext.
+    /// session is TLS or nothing: no cleartext fallback, no command after EHLO is sent in cleartext, and the
+    /// server's certificate must chain to a trusted root and name the MX host (RFC 8461 §4.2, RFC 6125; security
+    /// review F15), or the handshake fails.
     /// </summary>
     /// <exception cref="LoopbackOnlyException">The host is outside loopback and LoopbackOnly is on.</exception>
+    /// <exception cref="UnsafeDestinationException">The endpoint came from DNS and none of its addresses is public.</exception>
     /// <exception cref="SocketException">No connection could be made.</exception>
     /// <exception cref="SmtpCommandException">The greeting or EHLO was refused.</exception>
     /// <exception cref="TlsRequiredException"><paramref name="requireTls"/> is true and STARTTLS was not offered or failed.</exception>
@@ -69,7 +72,10 @@ public sealed class SmtpConnector(IOptions<SmtpOptions> options)
         var addresses = IPAddress.TryParse(endpoint.Host, out var literal)
             ? [literal]
             : await Dns.GetHostAddressesAsync(endpoint.Host, cancellationToken);
-        var candidates = LoopbackGuard.Filter(endpoint.Host, addresses, settings.LoopbackOnly);
+        // An endpoint with an MX name came from DNS, which the recipient's domain owner controls (F22).
+        var fromDns = endpoint.MxName is not null;
+        var candidates = LoopbackGuard.Filter(endpoint.Host, addresses, settings.LoopbackOnly, fromDns && !settings.AllowNonPublicMxAddresses);
+        var requireValidCertificate = tls == SecureSocketOptions.StartTls;
 
         var socket = await ConnectSocketAsync(candidates, endpoint.Port, settings.SourceIp(), settings.ConnectTimeoutMs, cancellationToken);
         var tracker = new FinalDotTracker();
@@ -78,15 +84,15 @@ public sealed class SmtpConnector(IOptions<SmtpOptions> options)
         {
             LocalDomain = settings.EhloName,
             Timeout = settings.CommandTimeoutMs,
-            // Opportunistic TLS to an MX: any certificate is better than plaintext (RFC 7435).
-            ServerCertificateValidationCallback = (_, _, _, _) => true,
         };
+        var validation = new CertificateCheck(requireValidCertificate, settings.TrustedRootCertificates());
+        client.ServerCertificateValidationCallback = validation.Validate;
         try
         {
             var remote = (socket.RemoteEndPoint as IPEndPoint)?.Address.ToString();
             // The MX host name (not the IP literal) is what a TLS certificate names and what SNI should carry.
             await client.ConnectAsync(socket, endpoint.MxName ?? endpoint.Host, endpoint.Port, tls, cancellationToken);
-            return new SmtpSession(client, endpoint, tracker, remote);
+            return new SmtpSession(client, endpoint, tracker, remote) { CertificateProblem = client.IsSecure ? validation.Problem : null };
         }
         catch
         {

@@ -33,6 +33,12 @@ public sealed class SmtpSession(SmtpClient client, SmtpEndpoint endpoint, FinalD
     /// </summary>
     public string? TlsFailure { get; set; }
 
+    /// <summary>
+    /// Why the server's TLS certificate did not validate (e.g. <c>RemoteCertificateChainErrors</c>) on an opportunistic
+    /// TLS session, which is then encrypted but unauthenticated; null for cleartext or a certificate that validated.
+    /// </summary>
+    public string? CertificateProblem { get; init; }
+
     /// <summary>How long it may sit idle in the pool; null: <see cref="SmtpOptions.IdleConnectionMs"/>.</summary>
     public TimeSpan? IdleLimit { get; set; }
 

@@ -29,7 +29,8 @@ public sealed class MessageDeskGrain(
         var id = MailIds.NewUuid(time);
         var recipients = message.To.Concat(message.Cc)
             .Select(a => MailboxAddress.Parse(a).Address)
-            .DistinctBy(a => a.ToLowerInvariant())
+            // One copy per mailbox, however it is spelt (case, IDN U-label or A-label): the suppression key decides.
+            .DistinctBy(SuppressionStore.Key)
             .Select(a => (a, RecipientDomain.Of(a)))
             .ToArray();
         var sites = new List<(string Domain, ISiteGrain Site)>();

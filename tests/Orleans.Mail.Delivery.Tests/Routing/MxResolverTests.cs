@@ -257,9 +257,9 @@ public sealed class MxResolverTests(MxZonesFixture zones) : IClassFixture<MxZone
         Guid.NewGuid(), MailboxAddress.Parse("sender@source.test"), MailboxAddress.Parse($"user@{domain}"),
         () => new MimeMessage { Subject = "mx test", Body = new TextPart("plain") { Text = "hello" } });
 
-    private static async Task<IReadOnlyList<SendOutcome>> SendAsync(IMailRouter router, string domain)
+    private static async Task<IReadOnlyList<SendOutcome>> SendAsync(IMailRouter router, string domain, bool loopbackOnly = true)
     {
-        var smtp = Options.Create(new SmtpOptions { ConnectTimeoutMs = 2000, CommandTimeoutMs = 2000 });
+        var smtp = Options.Create(new SmtpOptions { ConnectTimeoutMs = 2000, CommandTimeoutMs = 2000, LoopbackOnly = loopbackOnly });
         await using var pool = new SmtpSessionPool(new SmtpConnector(smtp), smtp, TimeProvider.System);
         var sender = new SmtpBatchSender(router, pool, NullLogger<SmtpBatchSender>.Instance);
         return await sender.SendAsync(domain, [Message(domain)], 10, Cancel);
@@ -310,5 +310,25 @@ public sealed class MxResolverTests(MxZonesFixture zones) : IClassFixture<MxZone
         Assert.Equal(["127.0.0.2", "127.0.0.3"], accepted);
         Assert.Equal(SendResultKind.Temporary, outcome.Kind);
         Assert.Equal($"mx2.pref.example[127.0.0.3]:{port}", outcome.Host);
+    }
+
+    [Fact]
+    public async Task SendAsync_ProductionModeMxAtLoopback_DeferredBadDomainNeverConnected()
+    {
+        var port = FreePort.Next();
+        using var first = new TcpListener(IPAddress.Parse("127.0.0.2"), port);
+        using var second = new TcpListener(IPAddress.Parse("127.0.0.3"), port);
+        first.Start();
+        second.Start();
+        var router = new StaticMailRouter(new FixedMonitor<RoutingOptions>(new RoutingOptions { MxPort = port }), Resolver(port));
+
+        // A hostile domain owner points its MX at our own network: with LoopbackOnly off (production) the silo must
+        // refuse before connecting (security review F22).
+        var outcome = Assert.Single(await SendAsync(router, "pref.example", loopbackOnly: false));
+
+        Assert.Equal((SendResultKind.Temporary, "bad-domain"), (outcome.Kind, outcome.Class));
+        Assert.Contains("loopback, private or link-local", outcome.Reply);
+        Assert.False(first.Pending());
+        Assert.False(second.Pending());
     }
 }
