@@ -343,6 +343,9 @@ public sealed class MailCluster : IAsyncLifetime
         }
     }
 
+    /// <summary>True while the first silo and the gateway are both still running (no crash).</summary>
+    public bool ProcessesRunning => _silo is { HasExited: false } && _gateway is { HasExited: false };
+
     public string Diagnostics => $"--- silo ---\n{_silo?.Output}\n--- gateway ---\n{_gateway?.Output}";
 
     public async ValueTask DisposeAsync()

@@ -8,6 +8,7 @@ using Orleans.Dashboard;
 using Orleans.Mail.Gateway.Admin;
 using Orleans.Mail.Gateway.Auth;
 using Orleans.Mail.Gateway.Errors;
+using Orleans.Mail.Gateway.Protocol;
 using Orleans.Mail.Gateway.Services;
 using Orleans.Mail.Gateway.Unsubscribe;
 
@@ -117,6 +118,8 @@ public static class GatewayExtensions
             .AddPrometheusExporter());
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck("cluster", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
+        // Last: a request that cannot be parsed answers INVALID_ARGUMENT, not UNKNOWN.
+        builder.Services.UseCheckedRequestParsing();
         return builder;
     }
 
